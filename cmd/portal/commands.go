@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/ccp-partner/portal/internal/app"
+	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/config"
+	"github.com/ccp-partner/portal/internal/demo"
+	"github.com/ccp-partner/portal/internal/devdb"
+	"github.com/ccp-partner/portal/internal/postgres"
+)
+
+func loadConfig(getenv func(string) string) (config.Config, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if cfg.DatabaseURL == "" {
+		return cfg, errors.New("DATABASE_URL is not set")
+	}
+	return cfg, nil
+}
+
+func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	return serveWith(ctx, cfg, stderr, func(string) {})
+}
+
+// serveWith starts the portal with cfg; ready is called with the URL once
+// it listens.
+func serveWith(ctx context.Context, cfg config.Config, logOut io.Writer, ready func(url string)) error {
+	log := slog.New(slog.NewJSONHandler(logOut, nil))
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := postgres.CheckReady(ctx, a.Pool); err != nil {
+		return fmt.Errorf("%w (run: portal migrate up)", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "config", cfg.String())
+	ready(cfg.BaseURL)
+	return a.Serve(ctx, ln)
+}
+
+// dev is `make run`: a database, migrations, demo data, then serve.
+func dev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	dbURL, err := devdb.Find(ctx, getenv, ".data/postgres", stdout)
+	if err != nil {
+		return err
+	}
+	env := func(k string) string {
+		if k == "DATABASE_URL" {
+			return dbURL
+		}
+		return getenv(k)
+	}
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	if err := migrate(cfg.DatabaseURL, "up"); err != nil {
+		return err
+	}
+	if err := loadDemo(ctx, cfg, stdout); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
+		return err
+	}
+	return serveWith(ctx, cfg, stderr, func(url string) {
+		fmt.Fprintf(stdout, "\nThe portal is running at %s\n", url)
+		fmt.Fprintf(stdout, "Sign in as any of: %s\n", strings.Join(demo.Usernames(), ", "))
+		fmt.Fprintf(stdout, "demo password: %s\n", demo.Password)
+		fmt.Fprintf(stdout, "Emails are written to %s. Stop with Ctrl-C.\n\n", cfg.MailDir)
+	})
+}
+
+func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return errors.New("usage: portal migrate up|down|version")
+	}
+	if args[0] == "version" {
+		m, err := postgres.NewMigrator(cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		v, dirty, err := m.Version()
+		if err != nil {
+			return err
+		}
+		latest, _ := postgres.LatestVersion()
+		fmt.Fprintf(stdout, "version %d (dirty: %v); this binary's latest: %d\n", v, dirty, latest)
+		return nil
+	}
+	if err := migrate(cfg.DatabaseURL, args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "migrate %s: done\n", args[0])
+	return nil
+}
+
+func migrate(dbURL, direction string) error {
+	m, err := postgres.NewMigrator(dbURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch direction {
+	case "up":
+		return m.Up()
+	case "down":
+		return m.Down()
+	}
+	return fmt.Errorf("unknown migrate direction %q (up, down or version)", direction)
+}
+
+func demoCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	return loadDemo(ctx, cfg, stdout)
+}
+
+func loadDemo(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	if cfg.Production() {
+		return errors.New("demo data is refused when PORTAL_ENV=production")
+	}
+	pool, err := postgres.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	hash, err := auth.HashPassword(demo.Password)
+	if err != nil {
+		return err
+	}
+	if err := demo.Load(ctx, pool, clock.NewTest(pool).Now(), hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo data loaded; logins: %s\n", strings.Join(demo.Usernames(), ", "))
+	fmt.Fprintf(stdout, "demo password: %s\n", demo.Password)
+	return nil
+}
+
+func clockCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.Production() {
+		return clock.ErrRefused
+	}
+	pool, err := postgres.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	c := clock.NewTest(pool)
+	if err := moveClock(ctx, c, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "business time: %s (offset %s)\n", c.Now().In(clock.Tokyo).Format(time.RFC3339), c.Offset())
+	return nil
+}
+
+func moveClock(ctx context.Context, c *clock.Test, args []string) error {
+	also := func(q postgres.Querier, from, to time.Time) error {
+		return audit.Record(ctx, q, audit.Entry{At: to, ActorUsername: "cli", Action: audit.ClockMoved,
+			ObjectType: "clock", Details: map[string]any{"from": from, "to": to}})
+	}
+	switch {
+	case len(args) == 1 && args[0] == "show":
+		return nil
+	case len(args) == 1 && args[0] == "reset":
+		return c.Reset(ctx, also)
+	case len(args) == 2 && args[0] == "set":
+		t, err := clock.ParseTime(args[1])
+		if err != nil {
+			return err
+		}
+		return c.Set(ctx, t, also)
+	case len(args) == 2 && args[0] == "advance":
+		d, err := clock.ParseDuration(args[1])
+		if err != nil {
+			return err
+		}
+		return c.Advance(ctx, d, also)
+	}
+	return errors.New("usage: portal clock show | set <time> | advance <duration> | reset")
+}
+
+// version is set with -ldflags "-X main.buildVersion=…", else read from the
+// module build information.
+var buildVersion = ""
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,66 @@
+// Command portal is the partner portal: the web server and its maintenance
+// commands (migrations, demo data, the test clock).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: portal <command> [arguments]
+
+commands:
+  serve                     run the web server and its workers
+  dev                       find or start a development database, migrate it,
+                            load demo data when empty, then serve (make run)
+  migrate up|down|version   apply, revert or show the database migrations
+  demo                      load demo data into an empty database (not in production)
+  clock show|set <time>|advance <duration>|reset
+                            move the shared test clock (not in production)
+  version                   print the version
+
+configuration comes from the environment; see README.md.
+`
+
+// run is the whole program, with its inputs and outputs passed in so that
+// tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, getenv, stdout, stderr)
+	case "dev":
+		return dev(ctx, getenv, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, rest, getenv, stdout)
+	case "demo":
+		return demoCmd(ctx, getenv, stdout)
+	case "clock":
+		return clockCmd(ctx, rest, getenv, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "portal", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

@@ -1,0 +1,127 @@
+// Package account owns partners, their users and operator staff accounts:
+// listing them, reading one, and the changes a user makes to their own
+// account (language). Every partner-owned query takes the partner id.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/i18n"
+	"github.com/ccp-partner/portal/internal/postgres"
+)
+
+// ErrNotFound means no such row in the caller's scope (another partner's
+// row is "not found" too).
+var ErrNotFound = errors.New("account: not found")
+
+// ErrUnsupportedLanguage is returned for a language the portal does not speak.
+var ErrUnsupportedLanguage = errors.New("account: unsupported language")
+
+// User is a partner or operator user as listed on the users pages.
+type User struct {
+	ID          int64
+	Username    string
+	DisplayName string
+	Email       string
+	PartnerID   int64
+	Roles       []auth.Role
+	Language    string
+	Active      bool
+	CreatedAt   time.Time
+}
+
+// Partner is a reseller account.
+type Partner struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+	Users     int
+}
+
+// Store reads and changes accounts.
+type Store struct {
+	DB    postgres.DB
+	Clock clock.Clock
+}
+
+const userColumns = `id, username, display_name, email, coalesce(partner_id, 0), roles, language, active, created_at`
+
+func scanUser(r pgx.CollectableRow) (User, error) {
+	var u User
+	err := r.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.PartnerID, &u.Roles, &u.Language, &u.Active, &u.CreatedAt)
+	return u, err
+}
+
+// PartnerUsers lists the users of partnerID.
+func (s *Store) PartnerUsers(ctx context.Context, partnerID int64) ([]User, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+userColumns+` FROM users WHERE partner_id = $1 ORDER BY username`, partnerID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanUser)
+}
+
+// PartnerUser returns user id of partnerID, or ErrNotFound.
+func (s *Store) PartnerUser(ctx context.Context, partnerID, id int64) (User, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+userColumns+` FROM users WHERE partner_id = $1 AND id = $2`, partnerID, id)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, ErrNotFound
+	}
+	return u, err
+}
+
+// OperatorStaff lists operator users.
+func (s *Store) OperatorStaff(ctx context.Context) ([]User, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+userColumns+` FROM users WHERE partner_id IS NULL ORDER BY username`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanUser)
+}
+
+// Partners lists every partner with its number of users.
+func (s *Store) Partners(ctx context.Context) ([]Partner, error) {
+	rows, err := s.DB.Query(ctx, `
+		SELECT p.id, p.name, p.created_at, count(u.id)::int
+		FROM partners p LEFT JOIN users u ON u.partner_id = p.id
+		GROUP BY p.id ORDER BY p.id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Partner, error) {
+		var p Partner
+		err := r.Scan(&p.ID, &p.Name, &p.CreatedAt, &p.Users)
+		return p, err
+	})
+}
+
+// SetLanguage changes the signed-in user's language and audits it. It
+// returns ErrUnsupportedLanguage for anything but the portal's languages.
+func (s *Store) SetLanguage(ctx context.Context, p *auth.Principal, lang string, ip netip.Addr) error {
+	if !i18n.Supported(lang) {
+		return ErrUnsupportedLanguage
+	}
+	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		if _, err := q.Exec(ctx, `UPDATE users SET language = $2 WHERE id = $1`, p.UserID, lang); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, audit.Entry{
+			At: s.Clock.Now(), ActorUserID: p.UserID, ActorUsername: p.Username, PartnerID: p.PartnerID, IP: ip,
+			Action: audit.LanguageChanged, ObjectType: "user", ObjectID: fmt.Sprint(p.UserID),
+			Details: map[string]any{"from": p.Language, "to": lang},
+		})
+	})
+}

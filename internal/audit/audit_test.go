@@ -1,0 +1,39 @@
+package audit_test
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/postgres/postgrestest"
+)
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	pool := postgrestest.NewPool(t)
+	ctx := context.Background()
+	err := audit.Record(ctx, pool, audit.Entry{
+		At: time.Now(), ActorUsername: "acme-admin", Action: audit.LoginSucceeded,
+		IP: netip.MustParseAddr("192.0.2.7"), Details: map[string]any{"k": "v"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`UPDATE audit_log SET action = 'tampered'`,
+		`DELETE FROM audit_log`,
+		`TRUNCATE audit_log`,
+	} {
+		if _, err := pool.Exec(ctx, stmt); err == nil {
+			t.Errorf("%s was allowed", stmt)
+		}
+	}
+	got, err := audit.List(ctx, pool, audit.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Action != audit.LoginSucceeded || got[0].IP.String() != "192.0.2.7" || got[0].Details["k"] != "v" {
+		t.Errorf("entry after refused changes: %+v", got)
+	}
+}

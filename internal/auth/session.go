@@ -1,0 +1,114 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net/netip"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/postgres"
+)
+
+// Session limits.
+const (
+	IdleTimeout      = 30 * time.Minute
+	AbsoluteLifetime = 12 * time.Hour
+	touchEvery       = time.Minute // last_seen_at is written at most this often
+)
+
+// ErrNoSession is returned for a missing, expired or revoked session.
+var ErrNoSession = errors.New("auth: no valid session")
+
+// Sessions keeps server-side sessions in PostgreSQL.
+type Sessions struct {
+	DB    postgres.Querier
+	Clock clock.Clock
+}
+
+// Create starts a session for userID through q and returns its token (the
+// cookie value; only its hash is stored).
+func (s Sessions) Create(ctx context.Context, q postgres.Querier, userID int64, ip netip.Addr) (string, error) {
+	token, hash, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	now := s.Clock.Now()
+	_, err = q.Exec(ctx, `
+		INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip)
+		VALUES ($1, $2, $3, $3, $4, $5)`, hash, userID, now, now.Add(AbsoluteLifetime), addrOrNil(ip))
+	return token, err
+}
+
+// Lookup returns the principal of a valid session and marks it seen. It
+// returns ErrNoSession when the token is unknown, idle for longer than
+// IdleTimeout, past its absolute lifetime, or its user is deactivated.
+func (s Sessions) Lookup(ctx context.Context, token string) (*Principal, error) {
+	if token == "" {
+		return nil, ErrNoSession
+	}
+	now := s.Clock.Now()
+	hash := hashToken(token)
+	var p Principal
+	var lastSeen time.Time
+	err := s.DB.QueryRow(ctx, `
+		SELECT u.id, u.username, u.display_name, u.email, coalesce(u.partner_id, 0),
+		       coalesce(pt.name, ''), u.roles, u.language, s.last_seen_at
+		FROM sessions s
+		JOIN users u ON u.id = s.user_id
+		LEFT JOIN partners pt ON pt.id = u.partner_id
+		WHERE s.token_hash = $1 AND u.active AND s.expires_at > $2 AND s.last_seen_at > $3`,
+		hash, now, now.Add(-IdleTimeout)).
+		Scan(&p.UserID, &p.Username, &p.DisplayName, &p.Email, &p.PartnerID, &p.PartnerName, &p.Roles, &p.Language, &lastSeen)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	if now.Sub(lastSeen) >= touchEvery {
+		if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1`, hash, now); err != nil {
+			return nil, err
+		}
+	}
+	return &p, nil
+}
+
+// Delete ends the session with token, if any.
+func (s Sessions) Delete(ctx context.Context, q postgres.Querier, token string) error {
+	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
+	return err
+}
+
+// DeleteForUser ends every session of userID (password change, deactivation).
+func (s Sessions) DeleteForUser(ctx context.Context, q postgres.Querier, userID int64) error {
+	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	return err
+}
+
+// newToken returns a random URL-safe token and its SHA-256.
+func newToken() (string, []byte, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token), nil
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func addrOrNil(ip netip.Addr) *netip.Addr {
+	if !ip.IsValid() {
+		return nil
+	}
+	return &ip
+}

@@ -1,0 +1,114 @@
+// Package demo loads the demo data that `portal demo` and `make run` put
+// into an empty database: the operator's staff (one per role) and two
+// partners, each with an Administrator, a Finance Manager and a Standard User.
+package demo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/postgres"
+)
+
+// Password is every demo user's password (printed by `portal demo`).
+const Password = "ccp-demo-2026"
+
+// ErrNotEmpty is returned when the database already holds users.
+var ErrNotEmpty = errors.New("demo: the database is not empty; demo data goes only into an empty one")
+
+// Person is a demo login.
+type Person struct {
+	Username string
+	Name     string
+	Email    string
+	Language string
+	Roles    []auth.Role
+}
+
+// Company is a demo partner and its users.
+type Company struct {
+	Name  string
+	Users []Person
+}
+
+// Staff are the operator's demo staff, one per role.
+var Staff = []Person{
+	{"op-admin", "Operator Admin", "op-admin@operator.example", "en", []auth.Role{auth.RoleOpAdmin}},
+	{"op-sales", "佐藤 花子", "op-sales@operator.example", "ja", []auth.Role{auth.RoleSales}},
+	{"op-delivery", "鈴木 一郎", "op-delivery@operator.example", "ja", []auth.Role{auth.RoleDelivery}},
+	{"op-validation", "Validation Staff", "op-validation@operator.example", "en", []auth.Role{auth.RoleValidation}},
+	{"op-finance", "高橋 美咲", "op-finance@operator.example", "ja", []auth.Role{auth.RoleFinance}},
+}
+
+// Partners are the demo partners.
+var Partners = []Company{
+	{"Acme Corporation", partnerUsers("acme", "Acme")},
+	{"Globex Japan K.K.", partnerUsers("globex", "Globex")},
+}
+
+func partnerUsers(prefix, company string) []Person {
+	return []Person{
+		{prefix + "-admin", company + " Administrator", prefix + "-admin@" + prefix + ".example", "en", []auth.Role{auth.RoleAdmin}},
+		{prefix + "-finance", company + " Finance", prefix + "-finance@" + prefix + ".example", "en", []auth.Role{auth.RoleFinanceManager}},
+		{prefix + "-user", company + " User", prefix + "-user@" + prefix + ".example", "en", []auth.Role{auth.RoleStandard}},
+	}
+}
+
+// Load writes the demo data in one transaction, every user with the
+// argon2id hash of Password given in passwordHash. It returns ErrNotEmpty
+// if the database already has users.
+func Load(ctx context.Context, db postgres.DB, now time.Time, passwordHash string) error {
+	return postgres.InTx(ctx, db, func(q postgres.Querier) error {
+		var users int
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&users); err != nil {
+			return err
+		}
+		if users > 0 {
+			return ErrNotEmpty
+		}
+		for _, p := range Staff {
+			if err := insertUser(ctx, q, p, 0, now, passwordHash); err != nil {
+				return err
+			}
+		}
+		for _, c := range Partners {
+			var id int64
+			if err := q.QueryRow(ctx, `INSERT INTO partners (name, created_at) VALUES ($1, $2) RETURNING id`, c.Name, now).Scan(&id); err != nil {
+				return err
+			}
+			for _, p := range c.Users {
+				if err := insertUser(ctx, q, p, id, now, passwordHash); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func insertUser(ctx context.Context, q postgres.Querier, p Person, partnerID int64, now time.Time, hash string) error {
+	var pid *int64
+	if partnerID != 0 {
+		pid = &partnerID
+	}
+	_, err := q.Exec(ctx, `
+		INSERT INTO users (username, email, display_name, password_hash, language, partner_id, roles, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.Username, p.Email, p.Name, hash, p.Language, pid, p.Roles, now)
+	return err
+}
+
+// Usernames lists every demo login, operator staff first.
+func Usernames() []string {
+	var out []string
+	for _, p := range Staff {
+		out = append(out, p.Username)
+	}
+	for _, c := range Partners {
+		for _, p := range c.Users {
+			out = append(out, p.Username)
+		}
+	}
+	return out
+}

@@ -1,0 +1,107 @@
+// Package httpx is the small toolkit every web area uses: handlers that
+// return errors, one adapter that turns errors into translated pages, role
+// checks, the request id, the client address and flash messages.
+package httpx
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// Handler is an HTTP handler that returns its failure instead of writing it.
+type Handler func(w http.ResponseWriter, r *http.Request) error
+
+// StatusError is a failure with the status and the translated message the
+// user sees.
+type StatusError struct {
+	Status    int
+	MessageID string
+}
+
+func (e *StatusError) Error() string { return http.StatusText(e.Status) }
+
+// Common failures.
+var (
+	ErrNotFound  = &StatusError{http.StatusNotFound, "error.not_found"}
+	ErrForbidden = &StatusError{http.StatusForbidden, "error.forbidden"}
+	ErrBadInput  = &StatusError{http.StatusBadRequest, "error.bad_request"}
+)
+
+// ErrorRenderer writes the error page for status with a message id.
+type ErrorRenderer func(w http.ResponseWriter, r *http.Request, status int, messageID string)
+
+// Adapter turns Handlers into http.Handlers: a StatusError becomes its page,
+// anything else is logged with the request id and shown as a generic 500.
+type Adapter struct {
+	Log    *slog.Logger
+	Render ErrorRenderer
+}
+
+// H adapts h.
+func (a *Adapter) H(h Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			a.Error(w, r, err)
+		}
+	}
+}
+
+// Error writes the page for err.
+func (a *Adapter) Error(w http.ResponseWriter, r *http.Request, err error) {
+	var se *StatusError
+	if errors.As(err, &se) {
+		a.Render(w, r, se.Status, se.MessageID)
+		return
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return // the client went away
+	}
+	a.Log.ErrorContext(r.Context(), "request failed", "request_id", RequestID(r.Context()),
+		"method", r.Method, "path", r.URL.Path, "err", err)
+	a.Render(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying the request id.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the request's id ("" outside a request).
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// ClientIP is the client's address as the server saw it.
+func ClientIP(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// Redirect answers a form post with 303 See Other to path.
+func Redirect(w http.ResponseWriter, r *http.Request, path string) error {
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}
+
+// LocalPath returns p when it is a path on this site, otherwise fallback, so
+// that a "next" parameter cannot send users elsewhere.
+func LocalPath(p, fallback string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return fallback
+	}
+	if u, err := url.Parse(p); err != nil || u.Host != "" || u.Scheme != "" {
+		return fallback
+	}
+	return p
+}

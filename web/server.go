@@ -1,0 +1,198 @@
+// Package web is the browser UI: the router, the middleware every request
+// passes (request id, logging, recovery, session, language, cross-origin
+// protection) and the health endpoints; each area lives in its own package.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/i18n"
+	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+	"github.com/ccp-partner/portal/web/operator"
+	"github.com/ccp-partner/portal/web/partner"
+	"github.com/ccp-partner/portal/web/signin"
+	"github.com/ccp-partner/portal/web/static"
+)
+
+// Deps is what the web layer is built from.
+type Deps struct {
+	DB        postgres.DB
+	Log       *slog.Logger
+	Clock     clock.Clock
+	TestClock *clock.Test // nil in production
+	I18n      *i18n.Bundle
+	Auth      *auth.Service
+	Accounts  *account.Store
+	Cookies   httpx.Cookies
+}
+
+// NewHandler returns the portal's HTTP handler.
+func NewHandler(d Deps) http.Handler {
+	adapter := &httpx.Adapter{Log: d.Log, Render: layout.RenderError}
+	guard := httpx.Guard{Adapter: adapter}
+	nav := &layout.Nav{}
+
+	r := chi.NewRouter()
+	r.Use(requestID, logRequests(d.Log), recoverPanics(adapter),
+		loadSession(d.Auth.Sessions, d.Cookies, adapter), chooseLanguage(d.I18n),
+		layout.Middleware(nav, d.TestClock != nil), protectCrossOrigin(adapter))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { adapter.Error(w, r, httpx.ErrNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { adapter.Error(w, r, httpx.ErrNotFound) })
+
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	r.Get("/readyz", ready(d.DB))
+	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static.FS)))
+	r.Get("/", home)
+
+	(&signin.Handlers{Auth: d.Auth, Accounts: d.Accounts, Adapter: adapter, Cookies: d.Cookies}).Routes(r)
+	(&partner.Handlers{Accounts: d.Accounts, Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&operator.Handlers{Accounts: d.Accounts, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
+	return r
+}
+
+// home sends each visitor to their start page.
+func home(w http.ResponseWriter, r *http.Request) {
+	p := auth.PrincipalFrom(r.Context())
+	switch {
+	case p == nil:
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+	case p.IsOperator():
+		http.Redirect(w, r, "/operator", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	}
+}
+
+func ready(db postgres.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := postgres.CheckReady(ctx, db); err != nil {
+			http.Error(w, "not ready\n", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	}
+}
+
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(httpx.WithRequestID(r.Context(), id)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests logs one JSON line per request: method, path (never the query,
+// which may carry tokens), status, duration and request id.
+func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(sw, r)
+			attrs := []any{"request_id", httpx.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
+				"status", sw.status, "ms", time.Since(start).Milliseconds()}
+			if p := auth.PrincipalFrom(r.Context()); p != nil {
+				attrs = append(attrs, "user_id", p.UserID)
+			}
+			log.InfoContext(r.Context(), "http", attrs...)
+		})
+	}
+}
+
+func recoverPanics(a *httpx.Adapter) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					a.Error(w, r, panicError{v})
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return "panic: " + slog.AnyValue(p.v).String() }
+
+// loadSession puts the session's principal into the context; a stale cookie
+// is cleared.
+func loadSession(s auth.Sessions, cookies httpx.Cookies, a *httpx.Adapter) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			token := httpx.SessionToken(r)
+			if token == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			p, err := s.Lookup(r.Context(), token)
+			switch {
+			case errors.Is(err, auth.ErrNoSession):
+				cookies.ClearSession(w)
+			case err != nil:
+				a.Error(w, r, err)
+				return
+			default:
+				r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// chooseLanguage picks the user's language, else the language cookie, else
+// Accept-Language.
+func chooseLanguage(b *i18n.Bundle) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			lang := i18n.MatchAcceptLanguage(r.Header.Get("Accept-Language"))
+			if c, err := r.Cookie(httpx.LanguageCookie); err == nil && i18n.Supported(c.Value) {
+				lang = c.Value
+			}
+			if p := auth.PrincipalFrom(r.Context()); p != nil {
+				lang = p.Language
+			}
+			w.Header().Set("Content-Language", lang)
+			next.ServeHTTP(w, r.WithContext(i18n.WithLocalizer(r.Context(), b.Localizer(lang))))
+		})
+	}
+}
+
+// protectCrossOrigin refuses cross-origin unsafe requests (CSRF) with the
+// translated 403 page.
+func protectCrossOrigin(a *httpx.Adapter) func(http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.Error(w, r, &httpx.StatusError{Status: http.StatusForbidden, MessageID: "error.cross_origin"})
+	}))
+	return cop.Handler
+}
