@@ -59,7 +59,7 @@ func NewHandler(d Deps) http.Handler {
 
 	(&signin.Handlers{Auth: d.Auth, Accounts: d.Accounts, Adapter: adapter, Cookies: d.Cookies}).Routes(r)
 	(&partner.Handlers{Accounts: d.Accounts, Adapter: adapter, Guard: guard}).Routes(r, nav)
-	(&operator.Handlers{Accounts: d.Accounts, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&operator.Handlers{Accounts: d.Accounts, Sessions: d.Auth.Sessions, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	return r
 }
 

@@ -8,7 +8,7 @@ import (
 func TestPasswordHashRoundTrip(t *testing.T) {
 	cases := map[string]string{
 		"ascii":             "correct horse battery staple",
-		"25 Japanese chars": "日本語のパスワードは二十五文字でも正しく使えます",
+		"25 Japanese chars": "日本語のパスワードは二十五文字でも正しく使えます。",
 	}
 	for name, pw := range cases {
 		t.Run(name, func(t *testing.T) {

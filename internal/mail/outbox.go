@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
@@ -39,4 +41,17 @@ func Enqueue(ctx context.Context, q postgres.Querier, now time.Time, m Message) 
 // Sender delivers one message.
 type Sender interface {
 	Send(ctx context.Context, from string, m Message) error
+}
+
+// List returns every outbox message, oldest first (for tests and support).
+func List(ctx context.Context, q postgres.Querier) ([]Message, error) {
+	rows, err := q.Query(ctx, `SELECT id, to_addrs, subject, body_text, attempts FROM mail_outbox ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) {
+		var m Message
+		err := r.Scan(&m.ID, &m.To, &m.Subject, &m.BodyText, &m.Attempts)
+		return m, err
+	})
 }

@@ -31,7 +31,8 @@ func (h *Handlers) clockShow(w http.ResponseWriter, r *http.Request) error {
 	return layout.Render(w, r, http.StatusOK, clockView(h.clockPage()))
 }
 
-// clockMove sets, advances or resets the shared test clock and audits it.
+// clockMove sets, advances or resets the shared test clock and audits it;
+// the operator who moves it stays signed in.
 func (h *Handlers) clockMove(w http.ResponseWriter, r *http.Request) error {
 	page := h.clockPage()
 	page.SetTo, page.Advance = r.FormValue("set_to"), r.FormValue("advance")
@@ -67,6 +68,9 @@ func (h *Handlers) clockMove(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) auditClock(r *http.Request) clock.Also {
 	p := auth.PrincipalFrom(r.Context())
 	return func(q postgres.Querier, from, to time.Time) error {
+		if err := h.Sessions.KeepAliveAt(r.Context(), q, httpx.SessionToken(r), to); err != nil {
+			return err
+		}
 		return audit.Record(r.Context(), q, audit.Entry{
 			At: to, ActorUserID: p.UserID, ActorUsername: p.Username, IP: httpx.ClientIP(r),
 			Action: audit.ClockMoved, ObjectType: "clock",

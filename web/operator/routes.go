@@ -15,6 +15,7 @@ import (
 // Handlers serves the operator console.
 type Handlers struct {
 	Accounts  *account.Store
+	Sessions  auth.Sessions
 	Clock     clock.Clock
 	TestClock *clock.Test // nil in production: the clock page does not exist
 	Adapter   *httpx.Adapter
