@@ -34,7 +34,9 @@ var ErrTooManyFromAddress = errors.New("auth: too many failed attempts from this
 // LockedError means the username is locked until Until, even for the right password.
 type LockedError struct{ Until time.Time }
 
-func (e *LockedError) Error() string { return "auth: username locked until " + e.Until.Format(time.RFC3339) }
+func (e *LockedError) Error() string {
+	return "auth: username locked until " + e.Until.Format(time.RFC3339)
+}
 
 // Service signs users in and out and resets passwords.
 type Service struct {
