@@ -63,7 +63,7 @@ func serveWith(ctx context.Context, cfg config.Config, logOut io.Writer, ready f
 
 // dev is `make run`: a database, migrations, demo data, then serve.
 func dev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
-	dbURL, err := devdb.Find(ctx, getenv, ".data/postgres", stdout)
+	dbURL, err := devdb.Find(ctx, getenv, devdb.Database, devDataDir, stdout)
 	if err != nil {
 		return err
 	}
@@ -89,6 +89,24 @@ func dev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintf(stdout, "demo password: %s\n", demo.Password)
 		fmt.Fprintf(stdout, "Emails are written to %s. Stop with Ctrl-C.\n\n", cfg.MailDir)
 	})
+}
+
+// devDataDir holds the private development cluster (git-ignored).
+const devDataDir = ".data/postgres"
+
+// devdbCmd prints the URL of a development database (default "portal"),
+// finding or starting a server as `make run` does; `make test` uses it.
+func devdbCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	name := devdb.Database
+	if len(args) == 1 {
+		name = args[0]
+	}
+	u, err := devdb.Find(ctx, getenv, name, devDataDir, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, u)
+	return nil
 }
 
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

@@ -26,6 +26,8 @@ commands:
   serve                     run the web server and its workers
   dev                       find or start a development database, migrate it,
                             load demo data when empty, then serve (make run)
+  devdb [name]              print the URL of a development database, finding or
+                            starting PostgreSQL as dev does (used by make test)
   migrate up|down|version   apply, revert or show the database migrations
   demo                      load demo data into an empty database (not in production)
   clock show|set <time>|advance <duration>|reset
@@ -48,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, getenv, stdout, stderr)
 	case "dev":
 		return dev(ctx, getenv, stdout, stderr)
+	case "devdb":
+		return devdbCmd(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, rest, getenv, stdout)
 	case "demo":

@@ -31,31 +31,43 @@ const localAdmin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&
 var ErrNoPostgres = errors.New("no PostgreSQL found: set DATABASE_URL, start a server on 127.0.0.1:5432, " +
 	"or install the binaries (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@15)")
 
-// Find returns a URL of a development database, creating the database (and
-// a private cluster) when needed. dataDir holds the private cluster; mode
-// "private" skips the local server. Progress is written to out.
-func Find(ctx context.Context, getenv func(string) string, dataDir string, out io.Writer) (string, error) {
+// Find returns the URL of database name on a development server, creating
+// the database (and a private cluster in dataDir) when needed. With
+// DATABASE_URL set, that server is used; PORTAL_DEV_DB=private skips the
+// server at 127.0.0.1:5432. Progress is written to out.
+func Find(ctx context.Context, getenv func(string) string, name, dataDir string, out io.Writer) (string, error) {
 	if u := getenv("DATABASE_URL"); u != "" {
-		return u, nil
+		return onServer(ctx, u, name)
 	}
 	if getenv("PORTAL_DEV_DB") != "private" {
-		if conn, err := pgx.Connect(ctx, localAdmin); err == nil {
-			defer conn.Close(ctx)
+		if u, err := onServer(ctx, localAdmin, name); err == nil {
 			fmt.Fprintln(out, "using the PostgreSQL server at 127.0.0.1:5432")
-			return ensureDatabase(ctx, conn, localAdmin)
+			return u, nil
 		}
 	}
-	return startPrivate(ctx, dataDir, out)
+	return startPrivate(ctx, name, dataDir, out)
 }
 
-// ensureDatabase creates the portal database if missing and returns its URL.
-func ensureDatabase(ctx context.Context, conn *pgx.Conn, adminURL string) (string, error) {
+// onServer returns the URL of database name on the server of adminURL.
+func onServer(ctx context.Context, adminURL, name string) (string, error) {
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(cctx, adminURL)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	return ensureDatabase(ctx, conn, adminURL, name)
+}
+
+// ensureDatabase creates database name if missing and returns its URL.
+func ensureDatabase(ctx context.Context, conn *pgx.Conn, adminURL, name string) (string, error) {
 	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, Database).Scan(&exists); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return "", err
 	}
 	if !exists {
-		if _, err := conn.Exec(ctx, `CREATE DATABASE `+Database); err != nil {
+		if _, err := conn.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
 			return "", err
 		}
 	}
@@ -63,7 +75,7 @@ func ensureDatabase(ctx context.Context, conn *pgx.Conn, adminURL string) (strin
 	if err != nil {
 		return "", err
 	}
-	u.Path = "/" + Database
+	u.Path = "/" + name
 	q := u.Query()
 	q.Del("connect_timeout")
 	u.RawQuery = q.Encode()
@@ -72,7 +84,7 @@ func ensureDatabase(ctx context.Context, conn *pgx.Conn, adminURL string) (strin
 
 // startPrivate starts (initialising first if needed) a cluster in dataDir
 // that listens only on a Unix socket inside it.
-func startPrivate(ctx context.Context, dataDir string, out io.Writer) (string, error) {
+func startPrivate(ctx context.Context, name, dataDir string, out io.Writer) (string, error) {
 	bin, err := binDir()
 	if err != nil {
 		return "", err
@@ -93,23 +105,19 @@ func startPrivate(ctx context.Context, dataDir string, out io.Writer) (string, e
 	}
 	admin := (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/postgres",
 		RawQuery: url.Values{"host": {dir}, "sslmode": {"disable"}}.Encode()}).String()
-	if conn, err := pgx.Connect(ctx, admin); err == nil {
-		defer conn.Close(ctx)
-		return ensureDatabase(ctx, conn, admin)
+	if u, err := onServer(ctx, admin, name); err == nil {
+		return u, nil
 	}
 	fmt.Fprintln(out, "starting the private PostgreSQL cluster (stop it with: pg_ctl -D", dir, "stop)")
 	if err := run(ctx, runAs, filepath.Join(bin, "pg_ctl"), "-D", dir, "-l", filepath.Join(dir, "server.log"),
 		"-o", "-k "+dir+" -c listen_addresses=''", "-w", "start"); err != nil {
 		return "", err
 	}
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(cctx, admin)
+	u, err := onServer(ctx, admin, name)
 	if err != nil {
 		return "", fmt.Errorf("private cluster started but does not answer: %w", err)
 	}
-	defer conn.Close(ctx)
-	return ensureDatabase(ctx, conn, admin)
+	return u, nil
 }
 
 // binDir finds the newest installed PostgreSQL server binaries.
@@ -131,6 +139,14 @@ func binDir() (string, error) {
 // clusterOwner creates dir and, when we are root, hands it to the postgres
 // user and returns that user's name (the binaries refuse to run as root).
 func clusterOwner(dir string) (string, error) {
+	// The parent must be traversable by the postgres user; the cluster
+	// folder itself is private to its owner.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
