@@ -80,7 +80,10 @@ func dev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	if err := migrate(cfg.DatabaseURL, "up"); err != nil {
 		return err
 	}
-	if err := loadDemo(ctx, cfg, stdout); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
+	switch err := loadDemo(ctx, cfg, io.Discard); {
+	case err == nil:
+		fmt.Fprintln(stdout, "demo data loaded into the empty database")
+	case !errors.Is(err, demo.ErrNotEmpty):
 		return err
 	}
 	return serveWith(ctx, cfg, stderr, func(url string) {
