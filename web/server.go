@@ -16,14 +16,19 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/i18n"
+	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/web/finance"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
 	"github.com/ccp-partner/portal/web/operator"
 	"github.com/ccp-partner/portal/web/partner"
 	"github.com/ccp-partner/portal/web/signin"
+	"github.com/ccp-partner/portal/web/signup"
 	"github.com/ccp-partner/portal/web/static"
 )
 
@@ -36,6 +41,9 @@ type Deps struct {
 	I18n      *i18n.Bundle
 	Auth      *auth.Service
 	Accounts  *account.Store
+	Catalog   *catalog.Store
+	Contracts *contract.Store
+	Issuer    *issuer.Store
 	Cookies   httpx.Cookies
 }
 
@@ -43,7 +51,10 @@ type Deps struct {
 func NewHandler(d Deps) http.Handler {
 	adapter := &httpx.Adapter{Log: d.Log, Render: layout.RenderError}
 	guard := httpx.Guard{Adapter: adapter}
-	nav := &layout.Nav{}
+	nav := &layout.Nav{ // the groups in the manual's order; areas fill them, empty ones are hidden
+		Partner:  groups("nav.home", "nav.certificates", "nav.finance", "nav.account"),
+		Operator: groups("nav.console", "nav.administration"),
+	}
 
 	r := chi.NewRouter()
 	r.Use(requestID, logRequests(d.Log), recoverPanics(adapter),
@@ -58,9 +69,21 @@ func NewHandler(d Deps) http.Handler {
 	r.Get("/", home)
 
 	(&signin.Handlers{Auth: d.Auth, Accounts: d.Accounts, Adapter: adapter, Cookies: d.Cookies}).Routes(r)
-	(&partner.Handlers{Accounts: d.Accounts, Adapter: adapter, Guard: guard}).Routes(r, nav)
-	(&operator.Handlers{Accounts: d.Accounts, Sessions: d.Auth.Sessions, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&signup.Handlers{Accounts: d.Accounts, Adapter: adapter}).Routes(r)
+	(&finance.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Clock: d.Clock,
+		Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&partner.Handlers{Accounts: d.Accounts, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&operator.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Issuer: d.Issuer,
+		Sessions: d.Auth.Sessions, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	return r
+}
+
+func groups(ids ...string) []layout.NavGroup {
+	out := make([]layout.NavGroup, len(ids))
+	for i, id := range ids {
+		out[i].LabelID = id
+	}
+	return out
 }
 
 // home sends each visitor to their start page.

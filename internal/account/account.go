@@ -51,6 +51,8 @@ type Partner struct {
 type Store struct {
 	DB    postgres.DB
 	Clock clock.Clock
+	I18n  *i18n.Bundle
+	Auth  *auth.Service // set-password links and sessions
 }
 
 const userColumns = `id, username, display_name, email, coalesce(partner_id, 0), roles, language, active, created_at`
@@ -72,7 +74,11 @@ func (s *Store) PartnerUsers(ctx context.Context, partnerID int64) ([]User, erro
 
 // PartnerUser returns user id of partnerID, or ErrNotFound.
 func (s *Store) PartnerUser(ctx context.Context, partnerID, id int64) (User, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+userColumns+` FROM users WHERE partner_id = $1 AND id = $2`, partnerID, id)
+	return s.partnerUser(ctx, s.DB, partnerID, id)
+}
+
+func (s *Store) partnerUser(ctx context.Context, q postgres.Querier, partnerID, id int64) (User, error) {
+	rows, err := q.Query(ctx, `SELECT `+userColumns+` FROM users WHERE partner_id = $1 AND id = $2`, partnerID, id)
 	if err != nil {
 		return User{}, err
 	}
@@ -124,4 +130,31 @@ func (s *Store) SetLanguage(ctx context.Context, p *auth.Principal, lang string,
 			Details: map[string]any{"from": p.Language, "to": lang},
 		})
 	})
+}
+
+// Partner returns partner id, or ErrNotFound.
+func (s *Store) Partner(ctx context.Context, id int64) (Partner, error) {
+	var p Partner
+	err := s.DB.QueryRow(ctx, `
+		SELECT p.id, p.name, p.created_at, (SELECT count(*)::int FROM users u WHERE u.partner_id = p.id)
+		FROM partners p WHERE p.id = $1`, id).Scan(&p.ID, &p.Name, &p.CreatedAt, &p.Users)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	return p, err
+}
+
+// Audit returns the audit entries f selects; f.PartnerID scopes them.
+func (s *Store) Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	return audit.List(ctx, s.DB, f)
+}
+
+// AuditChoices returns the actions and the actor usernames that occur in
+// partnerID's audit log, for the filter.
+func (s *Store) AuditChoices(ctx context.Context, partnerID int64) (actions, actors []string, err error) {
+	if actions, err = audit.Actions(ctx, s.DB, partnerID); err != nil {
+		return nil, nil, err
+	}
+	actors, err = audit.Actors(ctx, s.DB, partnerID)
+	return actions, actors, err
 }

@@ -17,9 +17,12 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/config"
+	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/i18n"
+	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/mail"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/web"
@@ -36,6 +39,9 @@ type App struct {
 	I18n      *i18n.Bundle
 	Auth      *auth.Service
 	Accounts  *account.Store
+	Catalog   *catalog.Store
+	Contracts *contract.Store
+	Issuer    *issuer.Store
 	Mail      *mail.Worker
 	Handler   http.Handler
 }
@@ -57,11 +63,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.Clock = a.TestClock
 	}
 	a.Auth = auth.NewService(pool, a.Clock, bundle, cfg.BaseURL)
-	a.Accounts = &account.Store{DB: pool, Clock: a.Clock}
+	a.Accounts = &account.Store{DB: pool, Clock: a.Clock, I18n: bundle, Auth: a.Auth}
+	a.Catalog = &catalog.Store{DB: pool, Clock: a.Clock}
+	a.Contracts = &contract.Store{DB: pool, Clock: a.Clock, Catalog: a.Catalog}
+	a.Issuer = &issuer.Store{DB: pool, Clock: a.Clock}
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
 	a.Handler = web.NewHandler(web.Deps{
 		DB: pool, Log: log, Clock: a.Clock, TestClock: a.TestClock, I18n: bundle,
-		Auth: a.Auth, Accounts: a.Accounts, Cookies: httpx.Cookies{Secure: cfg.SecureCookies()},
+		Auth: a.Auth, Accounts: a.Accounts, Catalog: a.Catalog, Contracts: a.Contracts, Issuer: a.Issuer, Cookies: httpx.Cookies{Secure: cfg.SecureCookies()},
 	})
 	return a, nil
 }

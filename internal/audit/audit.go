@@ -66,6 +66,9 @@ func Record(ctx context.Context, q postgres.Querier, e Entry) error {
 type Filter struct {
 	PartnerID int64 // required for partner pages; 0 lists every entry (operator admins)
 	Action    string
+	Actor     string    // actor username
+	From      time.Time // at or after
+	To        time.Time // before
 	Limit     int
 }
 
@@ -78,8 +81,9 @@ func List(ctx context.Context, q postgres.Querier, f Filter) ([]Entry, error) {
 		SELECT id, at, coalesce(actor_user_id, 0), actor_username, coalesce(partner_id, 0),
 		       coalesce(acting_for_partner_id, 0), action, object_type, object_id, ip, details
 		FROM audit_log
-		WHERE ($1 = 0 OR partner_id = $1) AND ($2 = '' OR action = $2)
-		ORDER BY id DESC LIMIT $3`, f.PartnerID, f.Action, f.Limit)
+		WHERE ($1 = 0 OR partner_id = $1) AND ($2 = '' OR action = $2) AND ($4 = '' OR actor_username = $4)
+		  AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)
+		ORDER BY id DESC LIMIT $3`, f.PartnerID, f.Action, f.Limit, f.Actor, nullTime(f.From), nullTime(f.To))
 	if err != nil {
 		return nil, err
 	}
@@ -100,4 +104,31 @@ func nullID(id int64) *int64 {
 		return nil
 	}
 	return &id
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// Actions lists the distinct actions recorded for partnerID (all when 0),
+// for the filter of the audit-log page.
+func Actions(ctx context.Context, q postgres.Querier, partnerID int64) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT action FROM audit_log WHERE $1 = 0 OR partner_id = $1 ORDER BY action`, partnerID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// Actors lists the distinct actor usernames recorded for partnerID.
+func Actors(ctx context.Context, q postgres.Querier, partnerID int64) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT actor_username FROM audit_log
+		WHERE ($1 = 0 OR partner_id = $1) AND actor_username <> '' ORDER BY 1`, partnerID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }

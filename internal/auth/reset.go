@@ -15,8 +15,11 @@ import (
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
-// ResetLinkLifetime is how long an emailed password link works.
+// ResetLinkLifetime is how long an emailed password-reset link works.
 const ResetLinkLifetime = time.Hour
+
+// InviteLinkLifetime is how long the set-password link of a new user works.
+const InviteLinkLifetime = 72 * time.Hour
 
 // resetResendGap stops a flood of reset mails to one user.
 const resetResendGap = time.Minute
@@ -73,7 +76,7 @@ func (s *Service) sendResetLink(ctx context.Context, q postgres.Querier, u reset
 		u.id, now.Add(-resetResendGap)).Scan(&recent); err != nil || recent {
 		return err
 	}
-	link, err := s.CreatePasswordLink(ctx, q, u.id, now)
+	link, err := s.CreatePasswordLink(ctx, q, u.id, now, ResetLinkLifetime)
 	if err != nil {
 		return err
 	}
@@ -88,15 +91,16 @@ func (s *Service) sendResetLink(ctx context.Context, q postgres.Querier, u reset
 		Action: audit.PasswordResetAsk, ObjectType: "user", ObjectID: fmt.Sprint(u.id)})
 }
 
-// CreatePasswordLink stores a new single-use token for userID through q and
-// returns the link that sets the password (used by resets and by new users).
-func (s *Service) CreatePasswordLink(ctx context.Context, q postgres.Querier, userID int64, now time.Time) (string, error) {
+// CreatePasswordLink stores a new single-use token for userID through q,
+// valid for lifetime, and returns the link that sets the password (used by
+// resets and by new users).
+func (s *Service) CreatePasswordLink(ctx context.Context, q postgres.Querier, userID int64, now time.Time, lifetime time.Duration) (string, error) {
 	token, hash, err := newToken()
 	if err != nil {
 		return "", err
 	}
 	if _, err := q.Exec(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		hash, userID, now, now.Add(ResetLinkLifetime)); err != nil {
+		hash, userID, now, now.Add(lifetime)); err != nil {
 		return "", err
 	}
 	return s.BaseURL + "/password/reset?token=" + url.QueryEscape(token), nil

@@ -131,3 +131,10 @@ func Date(t time.Time) time.Time {
 	y, m, d := t.In(Tokyo).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, Tokyo)
 }
+
+// SameDay returns d's calendar day (as written, whatever its zone) at
+// midnight in Tokyo: a DATE column read back from PostgreSQL comes as
+// midnight UTC and means that day in Japan.
+func SameDay(d time.Time) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, Tokyo)
+}

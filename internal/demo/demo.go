@@ -6,9 +6,12 @@ package demo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
@@ -56,7 +59,9 @@ func partnerUsers(prefix, company string) []Person {
 	}
 }
 
-// Load writes the demo data in one transaction, every user with the
+// Load writes the demo data in one transaction: staff, the operator's
+// identity, the catalogue, and the partners with their users, contract and
+// price table, every user with the
 // argon2id hash of Password given in passwordHash. It returns ErrNotEmpty
 // if the database already has users.
 func Load(ctx context.Context, db postgres.DB, now time.Time, passwordHash string) error {
@@ -68,35 +73,65 @@ func Load(ctx context.Context, db postgres.DB, now time.Time, passwordHash strin
 		if users > 0 {
 			return ErrNotEmpty
 		}
+		staff := map[string]int64{}
 		for _, p := range Staff {
-			if err := insertUser(ctx, q, p, 0, now, passwordHash); err != nil {
+			id, err := insertUser(ctx, q, p, 0, now, passwordHash)
+			if err != nil {
 				return err
 			}
+			staff[p.Username] = id
 		}
-		for _, c := range Partners {
-			var id int64
-			if err := q.QueryRow(ctx, `INSERT INTO partners (name, created_at) VALUES ($1, $2) RETURNING id`, c.Name, now).Scan(&id); err != nil {
-				return err
-			}
-			for _, p := range c.Users {
-				if err := insertUser(ctx, q, p, id, now, passwordHash); err != nil {
-					return err
-				}
+		if err := issuer.Put(ctx, q, Operator, now); err != nil {
+			return err
+		}
+		if err := catalog.Insert(ctx, q, now, Products); err != nil {
+			return err
+		}
+		for i, c := range Partners {
+			if err := loadPartner(ctx, q, i, c, now, passwordHash, staff["op-sales"]); err != nil {
+				return fmt.Errorf("demo partner %s: %w", c.Name, err)
 			}
 		}
 		return nil
 	})
 }
 
-func insertUser(ctx context.Context, q postgres.Querier, p Person, partnerID int64, now time.Time, hash string) error {
+func loadPartner(ctx context.Context, q postgres.Querier, i int, c Company, now time.Time, hash string, sales int64) error {
+	var id int64
+	if err := q.QueryRow(ctx, `INSERT INTO partners (name, country, created_at) VALUES ($1, 'JP', $2) RETURNING id`, c.Name, now).Scan(&id); err != nil {
+		return err
+	}
+	for _, p := range c.Users {
+		if _, err := insertUser(ctx, q, p, id, now, hash); err != nil {
+			return err
+		}
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO management_groups (partner_id, name, created_at) VALUES ($1, $2, $3)`, id, c.Name, now); err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO payment_settings (partner_id, allowed_methods, default_method, updated_at)
+		VALUES ($1, '{account_balance}', 'account_balance', $2)`, id, now); err != nil {
+		return err
+	}
+	if err := loadContract(ctx, q, id, contractTerms[i], now, sales); err != nil {
+		return err
+	}
+	if i == 0 { // Acme has confirmed its billing contact and consented to proxy delivery.
+		return loadAcmeSettings(ctx, q, id, now, sales)
+	}
+	return nil
+}
+
+func insertUser(ctx context.Context, q postgres.Querier, p Person, partnerID int64, now time.Time, hash string) (int64, error) {
 	var pid *int64
 	if partnerID != 0 {
 		pid = &partnerID
 	}
-	_, err := q.Exec(ctx, `
+	var id int64
+	err := q.QueryRow(ctx, `
 		INSERT INTO users (username, email, display_name, password_hash, language, partner_id, roles, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.Username, p.Email, p.Name, hash, p.Language, pid, p.Roles, now)
-	return err
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, p.Username, p.Email, p.Name, hash, p.Language, pid, p.Roles, now).Scan(&id)
+	return id, err
 }
 
 // Usernames lists every demo login, operator staff first.

@@ -141,3 +141,9 @@ var fallback = &Localizer{lang: Default, l: goi18n.NewLocalizer(goi18n.NewBundle
 func T(ctx context.Context, id string, data ...map[string]any) string {
 	return From(ctx).T(id, data...)
 }
+
+// Number formats an integer with thousands separators.
+func (l *Localizer) Number(n int64) string {
+	s := money.Yen(n).String()
+	return strings.Replace(s, "¥", "", 1)
+}

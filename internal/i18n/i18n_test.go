@@ -48,9 +48,10 @@ func TestBothLocaleFilesHaveTheSameKeys(t *testing.T) {
 	}
 }
 
-// idInSource matches message ids written as string literals in Go and templ
-// files: T(ctx, "nav.users"), LabelID: "nav.users", ErrorID = "form.required" …
-var idInSource = regexp.MustCompile(`"((?:app|nav|auth|account|role|error|form|clock|operator|dashboard|mail)\.[a-z0-9_.]+)"`)
+// idInSource matches message ids where the code hands them to translation:
+// T(ctx, "nav.users"), l.T("mail.x"), LabelID: "nav.users", ErrorID = "…",
+// e.Add("field", "form.required"), layout.Page("nav.users"), SetFlash(w, "…").
+var idInSource = regexp.MustCompile(`(?:\bT\((?:ctx, )?|(?:Message|Label|Error|Title)ID\s*[:=]\s*|\bAdd\([^,()]+(?:\([^()]*\))?, |\bPage\(|SetFlash\(w, )"([a-z_]+(?:\.[a-z0-9_]+)+)"`)
 
 func TestEveryMessageIDInTheCodeExists(t *testing.T) {
 	en := messageIDs(t, "en")

@@ -11,6 +11,10 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/valid"
 )
 
 // Handler is an HTTP handler that returns its failure instead of writing it.
@@ -104,4 +108,23 @@ func LocalPath(p, fallback string) string {
 		return fallback
 	}
 	return p
+}
+
+// Actor is the audit entry's "who" for the request: the signed-in user (if
+// any) and the client address; domains fill in the rest.
+func Actor(r *http.Request) audit.Entry {
+	e := audit.Entry{IP: ClientIP(r)}
+	if p := auth.PrincipalFrom(r.Context()); p != nil {
+		e.ActorUserID, e.ActorUsername, e.PartnerID = p.UserID, p.Username, p.PartnerID
+	}
+	return e
+}
+
+// Invalid returns the field problems in err, if err is valid.Errors.
+func Invalid(err error) (valid.Errors, bool) {
+	var e valid.Errors
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
 }

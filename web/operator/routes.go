@@ -7,7 +7,10 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/contract"
+	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
 )
@@ -15,6 +18,9 @@ import (
 // Handlers serves the operator console.
 type Handlers struct {
 	Accounts  *account.Store
+	Catalog   *catalog.Store
+	Contracts *contract.Store
+	Issuer    *issuer.Store
 	Sessions  auth.Sessions
 	Clock     clock.Clock
 	TestClock *clock.Test // nil in production: the clock page does not exist
@@ -29,7 +35,20 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 		r.Use(h.Guard.Operator())
 		r.Get("/", a.H(h.overview))
 		r.Get("/partners", a.H(h.partners))
-		r.With(h.Guard.Operator(auth.RoleOpAdmin)).Get("/staff", a.H(h.staff))
+		sales := r.With(h.Guard.Operator(auth.RoleSales))
+		sales.Get("/signups", a.H(h.signupsList))
+		sales.Get("/signups/{id}", a.H(h.signupShow))
+		sales.Post("/signups/{id}/approve", a.H(h.signupApprove))
+		sales.Post("/signups/{id}/reject", a.H(h.signupReject))
+		sales.Get("/products", a.H(h.productsList))
+		sales.Get("/products/new", a.H(h.productNew))
+		sales.Get("/products/{id}", a.H(h.productEdit))
+		sales.Post("/products/save", a.H(h.productSave))
+		h.partnerRoutes(r)
+		admin := r.With(h.Guard.Operator(auth.RoleOpAdmin))
+		admin.Get("/staff", a.H(h.staff))
+		admin.Get("/identity", a.H(h.identityShow))
+		admin.Post("/identity", a.H(h.identitySave))
 		if h.TestClock != nil {
 			clockPage := r.With(h.Guard.Operator(auth.RoleOpAdmin))
 			clockPage.Get("/clock", a.H(h.clockShow))
@@ -37,9 +56,13 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 		}
 	})
 	isAdmin := func(p *auth.Principal) bool { return p.HasAny(auth.RoleOpAdmin) }
+	isSales := func(p *auth.Principal) bool { return p.HasAny(auth.RoleSales) }
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.overview", Href: "/operator"})
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.partners", Href: "/operator/partners"})
+	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.signups", Href: "/operator/signups", Allowed: isSales})
+	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.products", Href: "/operator/products", Allowed: isSales})
 	nav.Add(true, "nav.administration", layout.NavItem{LabelID: "nav.staff", Href: "/operator/staff", Allowed: isAdmin})
+	nav.Add(true, "nav.administration", layout.NavItem{LabelID: "nav.identity", Href: "/operator/identity", Allowed: isAdmin})
 	if h.TestClock != nil {
 		nav.Add(true, "nav.administration", layout.NavItem{LabelID: "nav.clock", Href: "/operator/clock", Allowed: isAdmin})
 	}

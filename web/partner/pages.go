@@ -21,26 +21,18 @@ func (h *Handlers) profile(w http.ResponseWriter, r *http.Request) error {
 	return layout.Render(w, r, http.StatusOK, profileView(auth.PrincipalFrom(r.Context())))
 }
 
-func (h *Handlers) usersList(w http.ResponseWriter, r *http.Request) error {
-	p := auth.PrincipalFrom(r.Context())
-	users, err := h.Accounts.PartnerUsers(r.Context(), p.PartnerID)
-	if err != nil {
-		return err
-	}
-	return layout.Render(w, r, http.StatusOK, usersView(users))
-}
-
-func (h *Handlers) userShow(w http.ResponseWriter, r *http.Request) error {
+func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
-		return httpx.ErrNotFound
+		return 0, httpx.ErrNotFound
 	}
-	u, err := h.Accounts.PartnerUser(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
+	return id, nil
+}
+
+// notFound maps the domain's "not found" (also another partner's row) to 404.
+func notFound(err error) error {
 	if errors.Is(err, account.ErrNotFound) {
 		return httpx.ErrNotFound
 	}
-	if err != nil {
-		return err
-	}
-	return layout.Render(w, r, http.StatusOK, userView(u))
+	return err
 }

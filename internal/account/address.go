@@ -1,0 +1,48 @@
+package account
+
+import (
+	"github.com/ccp-partner/portal/internal/jp"
+	"github.com/ccp-partner/portal/internal/valid"
+)
+
+// Address is a postal address; for Japan (country "JP") the state is one of
+// the 47 prefectures and the postal code NNN-NNNN.
+type Address struct {
+	Country    string // ISO 3166-1 alpha-2
+	State      string // prefecture / state / province
+	City       string
+	Line1      string
+	Line2      string
+	PostalCode string
+}
+
+// address checks a's country, state and postal code (the fields every
+// address form requires); callers check their other lines.
+func address(e valid.Errors, a Address) {
+	if len(a.Country) != 2 {
+		e.Add("country", "form.choose")
+	}
+	if a.Country == "JP" {
+		if !jp.IsPrefecture(a.State) {
+			e.Add("state", "form.prefecture")
+		}
+		if !jp.ValidPostalCode(a.PostalCode) {
+			e.Add("postal_code", "form.postal_code")
+		}
+	} else {
+		e.Text("state", a.State, 100)
+		e.Text("postal_code", a.PostalCode, 20)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Countries offered by address forms (ISO 3166-1 alpha-2), Japan first.
+var Countries = []string{"JP", "US", "GB", "DE", "FR", "SG", "KR", "TW", "CN", "HK", "AU", "CA", "IN", "TH", "VN", "PH", "ID", "MY"}

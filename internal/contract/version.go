@@ -1,0 +1,214 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/money"
+	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/internal/valid"
+)
+
+// PaymentTerms are the terms a contract may have (M-7).
+var PaymentTerms = []string{"NET45", "NET50", "NET60", "NET30EOM", "NET60EOM", "NET90EOM"}
+
+// Limits on contract figures.
+const (
+	MaxCreditLimit money.Yen = 10_000_000_000
+	MaxPrice       money.Yen = 1_000_000_000
+	DefaultTaxRate           = 10
+)
+
+// ErrNoContract means the partner has no contract in force on the day asked.
+var ErrNoContract = errors.New("contract: no contract in force")
+
+// ErrNotFound means no such version for this partner.
+var ErrNotFound = errors.New("contract: version not found")
+
+// Terms are a version's commercial terms.
+type Terms struct {
+	StartDate    time.Time // first day of the contract period (Japan date)
+	EndDate      time.Time // last day
+	PaymentTerms string
+	CreditLimit  money.Yen
+	TaxRate      int // percent
+	Note         string
+}
+
+// Entry is one price-table cell: a product for a number of years.
+type Entry struct {
+	ProductID  int64
+	Years      int
+	ListPrice  money.Yen
+	DiscountBP int // basis points: 3000 = 30%
+	Prices
+}
+
+// Version is the contract as it stands from EffectiveFrom.
+type Version struct {
+	ID            int64
+	PartnerID     int64
+	EffectiveFrom time.Time
+	Terms
+	CreatedAt time.Time
+	CreatedBy string
+	Entries   []Entry
+}
+
+// ActiveOn reports whether day lies in the contract period.
+func (v Version) ActiveOn(day time.Time) bool {
+	d := clock.Date(day)
+	return !d.Before(v.StartDate) && !d.After(v.EndDate)
+}
+
+// Entry returns the price entry for product and years, if the version has one.
+func (v Version) Entry(productID int64, years int) (Entry, bool) {
+	for _, e := range v.Entries {
+		if e.ProductID == productID && e.Years == years {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// NewVersion is a change to a partner's contract.
+type NewVersion struct {
+	EffectiveFrom time.Time
+	Terms
+	Entries []Entry
+}
+
+// Validate checks v against the catalogue and today (Japan date); a version
+// may not take effect before today, so that history is never rewritten.
+func (v NewVersion) Validate(products map[int64]catalog.Product, today time.Time) valid.Errors {
+	e := valid.Errors{}
+	if v.EffectiveFrom.Before(clock.Date(today)) {
+		e.Add("effective_from", "contract.effective_past")
+	}
+	if v.EndDate.Before(v.StartDate) {
+		e.Add("end_date", "contract.end_before_start")
+	}
+	if !contains(PaymentTerms, v.PaymentTerms) {
+		e.Add("payment_terms", "form.choose")
+	}
+	if v.CreditLimit < 0 || v.CreditLimit > MaxCreditLimit {
+		e.Add("credit_limit", "form.int_range", map[string]any{"Min": 0, "Max": int64(MaxCreditLimit)})
+	}
+	if v.TaxRate < 0 || v.TaxRate > 100 {
+		e.Add("tax_rate", "form.int_range", map[string]any{"Min": 0, "Max": 100})
+	}
+	e.MaxLen("note", v.Note, 1000)
+	seen := map[[2]int64]bool{}
+	for _, en := range v.Entries {
+		validateEntry(e, en, products, seen)
+	}
+	return e
+}
+
+// EntryField names the form field of an entry's value, e.g. "p12_y3_base".
+func EntryField(productID int64, years int, name string) string {
+	return fmt.Sprintf("p%d_y%d_%s", productID, years, name)
+}
+
+func validateEntry(e valid.Errors, en Entry, products map[int64]catalog.Product, seen map[[2]int64]bool) {
+	field := func(n string) string { return EntryField(en.ProductID, en.Years, n) }
+	p, ok := products[en.ProductID]
+	switch {
+	case !ok || !p.Active:
+		e.Add(field("base"), "contract.unknown_product")
+	case en.Years < MinYears || en.Years > p.MaxYears:
+		e.Add(field("base"), "contract.years_not_offered", map[string]any{"Max": p.MaxYears})
+	case seen[[2]int64{en.ProductID, int64(en.Years)}]:
+		e.Add(field("base"), "contract.duplicate_entry")
+	}
+	seen[[2]int64{en.ProductID, int64(en.Years)}] = true
+	for name, y := range map[string]money.Yen{"list": en.ListPrice, "base": en.Base, "fqdn": en.AdditionalFQDN, "wildcard": en.Wildcard} {
+		if y < 0 || y > MaxPrice {
+			e.Add(field(name), "form.int_range", map[string]any{"Min": 0, "Max": int64(MaxPrice)})
+		}
+	}
+	if en.DiscountBP < 0 || en.DiscountBP > 10000 {
+		e.Add(field("discount"), "contract.discount_range")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Store reads and appends contract versions.
+type Store struct {
+	DB      postgres.DB
+	Clock   clock.Clock
+	Catalog *catalog.Store
+}
+
+// Create appends a version for partnerID and audits it with actor. It
+// returns valid.Errors for refused input and writes nothing then.
+func (s *Store) Create(ctx context.Context, partnerID int64, v NewVersion, actor audit.Entry) (int64, error) {
+	products, err := s.productMap(ctx)
+	if err != nil {
+		return 0, err
+	}
+	actor.At = s.Clock.Now()
+	if e := v.Validate(products, actor.At); len(e) > 0 {
+		return 0, e
+	}
+	var id int64
+	err = postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		var err error
+		if id, err = Insert(ctx, q, partnerID, v, actor.ActorUserID, actor.At); err != nil {
+			return err
+		}
+		actor.Action, actor.ObjectType, actor.ObjectID, actor.PartnerID = "contract.version_created", "contract_version", fmt.Sprint(id), partnerID
+		actor.Details = map[string]any{"effective_from": v.EffectiveFrom.Format(time.DateOnly), "start": v.StartDate.Format(time.DateOnly),
+			"end": v.EndDate.Format(time.DateOnly), "payment_terms": v.PaymentTerms, "credit_limit": v.CreditLimit,
+			"tax_rate": v.TaxRate, "entries": len(v.Entries)}
+		return audit.Record(ctx, q, actor)
+	})
+	return id, err
+}
+
+// Insert writes a version and its entries without checks (demo data and Create).
+func Insert(ctx context.Context, q postgres.Querier, partnerID int64, v NewVersion, by int64, now time.Time) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `
+		INSERT INTO contract_versions (partner_id, effective_from, start_date, end_date, payment_terms, credit_limit, tax_rate, created_at, created_by, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		partnerID, v.EffectiveFrom, v.StartDate, v.EndDate, v.PaymentTerms, v.CreditLimit, v.TaxRate, now, by, v.Note).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	rows := make([][]any, len(v.Entries))
+	for i, e := range v.Entries {
+		rows[i] = []any{id, e.ProductID, e.Years, e.ListPrice, e.DiscountBP, e.Base, e.AdditionalFQDN, e.Wildcard}
+	}
+	_, err = q.CopyFrom(ctx, pgx.Identifier{"price_entries"},
+		[]string{"version_id", "product_id", "years", "list_price", "discount_bp", "base_price", "additional_fqdn", "wildcard"},
+		pgx.CopyFromRows(rows))
+	return id, err
+}
+
+func (s *Store) productMap(ctx context.Context) (map[int64]catalog.Product, error) {
+	list, err := s.Catalog.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]catalog.Product, len(list))
+	for _, p := range list {
+		m[p.ID] = p
+	}
+	return m, nil
+}

@@ -1,0 +1,126 @@
+// Package valid collects what is wrong with a form's input, field by field,
+// as translatable message ids. Domains validate their own input and return
+// Errors; the web layer shows each message next to its field.
+package valid
+
+import (
+	"net/mail"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Problem is one field's message id with its template data.
+type Problem struct {
+	ID   string
+	Data map[string]any
+}
+
+// Errors maps field names to their problems. A nil or empty Errors means
+// the input is valid.
+type Errors map[string]Problem
+
+func (e Errors) Error() string {
+	fields := make([]string, 0, len(e))
+	for f, p := range e {
+		fields = append(fields, f+": "+p.ID)
+	}
+	return "invalid input: " + strings.Join(fields, ", ")
+}
+
+// Add records a problem for field unless it already has one.
+func (e Errors) Add(field, id string, data ...map[string]any) {
+	if _, ok := e[field]; ok {
+		return
+	}
+	p := Problem{ID: id}
+	if len(data) > 0 {
+		p.Data = data[0]
+	}
+	e[field] = p
+}
+
+// Err returns e as an error, or nil when there is no problem.
+func (e Errors) Err() error {
+	if len(e) == 0 {
+		return nil
+	}
+	return e
+}
+
+// ID returns the message id for field ("" when it is fine); for templates.
+func (e Errors) ID(field string) string { return e[field].ID }
+
+// Data returns the template data of field's message.
+func (e Errors) Data(field string) map[string]any { return e[field].Data }
+
+// Required checks that value is not blank.
+func (e Errors) Required(field, value string) bool {
+	if strings.TrimSpace(value) == "" {
+		e.Add(field, "form.required")
+		return false
+	}
+	return true
+}
+
+// MaxLen checks that value has at most n characters.
+func (e Errors) MaxLen(field, value string, n int) bool {
+	if utf8.RuneCountInString(value) > n {
+		e.Add(field, "form.too_long", map[string]any{"Max": n})
+		return false
+	}
+	return true
+}
+
+// Text checks a required text field of at most n characters.
+func (e Errors) Text(field, value string, n int) {
+	if e.Required(field, value) {
+		e.MaxLen(field, value, n)
+	}
+}
+
+// Email checks a single email address.
+func (e Errors) Email(field, value string) bool {
+	if !e.Required(field, value) {
+		return false
+	}
+	if !IsEmail(value) {
+		e.Add(field, "form.email")
+		return false
+	}
+	return true
+}
+
+// IsEmail reports whether s is one plain address (no display name).
+func IsEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// Int parses value as an integer in [min, max]; on failure it records a
+// problem and returns 0, false.
+func (e Errors) Int(field, value string, min, max int64) (int64, bool) {
+	n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(value), ",", ""), 10, 64)
+	if err != nil || n < min || n > max {
+		e.Add(field, "form.int_range", map[string]any{"Min": min, "Max": max})
+		return 0, false
+	}
+	return n, true
+}
+
+// EmailList splits a list of addresses separated by commas, semicolons,
+// spaces or new lines, and checks each; at least one is required.
+func (e Errors) EmailList(field, value string) []string {
+	parts := strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+	if len(parts) == 0 {
+		e.Add(field, "form.required")
+		return nil
+	}
+	for _, p := range parts {
+		if !IsEmail(p) {
+			e.Add(field, "form.email_list", map[string]any{"Address": p})
+			return nil
+		}
+	}
+	return parts
+}

@@ -1,0 +1,14 @@
+DROP TABLE proxy_consents;
+DROP TABLE payment_settings;
+DROP TABLE billing_contacts;
+DROP TABLE price_entries;
+DROP TABLE contract_versions;
+DROP FUNCTION refuse_change();
+DROP TABLE products;
+DROP TABLE operator_identity;
+DROP TABLE management_groups;
+DROP TABLE signups;
+ALTER TABLE partners
+    DROP COLUMN notification_emails,
+    DROP COLUMN balance_threshold,
+    DROP COLUMN country;

@@ -1,0 +1,125 @@
+package operator
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/contract"
+	"github.com/ccp-partner/portal/internal/valid"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+)
+
+func (h *Handlers) partnerRoutes(r chi.Router) {
+	a := h.Adapter
+	r.Get("/partners/{id}", a.H(h.partnerShow))
+	r.Get("/partners/{id}/contract/{vid}", a.H(h.versionShow))
+	sales := r.With(h.Guard.Operator(auth.RoleSales))
+	sales.Get("/partners/{id}/contract/new", a.H(h.contractNew))
+	sales.Post("/partners/{id}/contract", a.H(h.contractCreate))
+	sales.Post("/partners/{id}/consents", a.H(h.consentRecord))
+}
+
+// PartnerPage is the view model of a partner's page in the console.
+type PartnerPage struct {
+	Partner  account.Partner
+	Versions []contract.Version
+	Consents []account.Consent
+	Consent  ConsentForm
+	CanEdit  bool
+}
+
+// ConsentForm is the typed input of the consent form.
+type ConsentForm struct {
+	SignedOn, ValidUntil, Note string
+	Errs                       valid.Errors
+}
+
+func (h *Handlers) loadPartner(r *http.Request) (account.Partner, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return account.Partner{}, err
+	}
+	p, err := h.Accounts.Partner(r.Context(), id)
+	if errors.Is(err, account.ErrNotFound) {
+		return p, httpx.ErrNotFound
+	}
+	return p, err
+}
+
+func (h *Handlers) partnerPage(r *http.Request, form ConsentForm) (PartnerPage, error) {
+	p, err := h.loadPartner(r)
+	if err != nil {
+		return PartnerPage{}, err
+	}
+	page := PartnerPage{Partner: p, Consent: form, CanEdit: auth.PrincipalFrom(r.Context()).HasAny(auth.RoleSales)}
+	if page.Versions, err = h.Contracts.Versions(r.Context(), p.ID); err != nil {
+		return page, err
+	}
+	page.Consents, err = h.Accounts.Consents(r.Context(), p.ID)
+	return page, err
+}
+
+func (h *Handlers) partnerShow(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.partnerPage(r, ConsentForm{Errs: valid.Errors{}})
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, partnerView(page, h.Clock.Now()))
+}
+
+func (h *Handlers) consentRecord(w http.ResponseWriter, r *http.Request) error {
+	form := ConsentForm{SignedOn: r.FormValue("signed_on"), ValidUntil: r.FormValue("valid_until"), Note: r.FormValue("note"), Errs: valid.Errors{}}
+	c := account.Consent{SignedOn: form.Errs.Date("signed_on", form.SignedOn), ValidUntil: form.Errs.Date("valid_until", form.ValidUntil), Note: form.Note}
+	var err error
+	if len(form.Errs) == 0 {
+		p, perr := h.loadPartner(r)
+		if perr != nil {
+			return perr
+		}
+		_, err = h.Accounts.RecordConsent(r.Context(), p.ID, c, httpx.Actor(r))
+		if errs, ok := httpx.Invalid(err); ok {
+			form.Errs, err = errs, nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if len(form.Errs) > 0 {
+		page, err := h.partnerPage(r, form)
+		if err != nil {
+			return err
+		}
+		return layout.Render(w, r, http.StatusUnprocessableEntity, partnerView(page, h.Clock.Now()))
+	}
+	httpx.SetFlash(w, "consents.recorded")
+	return httpx.Redirect(w, r, fmt.Sprintf("/operator/partners/%s", chi.URLParam(r, "id")))
+}
+
+func (h *Handlers) versionShow(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.loadPartner(r)
+	if err != nil {
+		return err
+	}
+	var vid int64
+	if _, err := fmt.Sscan(chi.URLParam(r, "vid"), &vid); err != nil {
+		return httpx.ErrNotFound
+	}
+	v, err := h.Contracts.Version(r.Context(), p.ID, vid)
+	if errors.Is(err, contract.ErrNotFound) {
+		return httpx.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	products, err := h.Catalog.List(r.Context())
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, versionView(p, v, layout.NewPriceGrid(v, products)))
+}

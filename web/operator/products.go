@@ -1,0 +1,81 @@
+package operator
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/valid"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+)
+
+// ProductPage is the view model of the product form.
+type ProductPage struct {
+	P        catalog.Product
+	MaxYears string
+	Errs     valid.Errors
+}
+
+func (h *Handlers) productsList(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.Catalog.List(r.Context())
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, productsView(list))
+}
+
+func (h *Handlers) productNew(w http.ResponseWriter, r *http.Request) error {
+	p := catalog.Product{TakesFQDNs: true, Active: true, MaxYears: 1}
+	return layout.Render(w, r, http.StatusOK, productView(ProductPage{P: p, MaxYears: "1", Errs: valid.Errors{}}))
+}
+
+func (h *Handlers) productEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.Catalog.Get(r.Context(), id)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return httpx.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, productView(ProductPage{P: p, MaxYears: strconv.Itoa(p.MaxYears), Errs: valid.Errors{}}))
+}
+
+func (h *Handlers) productSave(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return httpx.ErrBadInput
+	}
+	f := r.PostForm
+	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
+	page := ProductPage{MaxYears: f.Get("max_years"), Errs: valid.Errors{}}
+	page.P = catalog.Product{ID: id, Code: f.Get("code"), NameJA: f.Get("name_ja"), NameEN: f.Get("name_en"), Kind: f.Get("kind"),
+		TakesFQDNs: f.Get("takes_fqdns") == "yes", TakesWildcards: f.Get("takes_wildcards") == "yes",
+		ShipsToken: f.Get("ships_token") == "yes", Active: f.Get("active") == "yes"}
+	if id != 0 { // the code is stable: keep the stored one
+		old, err := h.Catalog.Get(r.Context(), id)
+		if err != nil {
+			return httpx.ErrNotFound
+		}
+		page.P.Code = old.Code
+	}
+	years, ok := page.Errs.Int("max_years", page.MaxYears, 1, 6)
+	page.P.MaxYears = int(years)
+	if ok {
+		_, err := h.Catalog.Save(r.Context(), page.P, httpx.Actor(r))
+		if errs, bad := httpx.Invalid(err); bad {
+			page.Errs = errs
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(page.Errs) > 0 {
+		return layout.Render(w, r, http.StatusUnprocessableEntity, productView(page))
+	}
+	httpx.SetFlash(w, "products.saved")
+	return httpx.Redirect(w, r, "/operator/products")
+}

@@ -1,0 +1,101 @@
+package operator
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/valid"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+)
+
+// SignupPage is the view model of one application with its review forms.
+type SignupPage struct {
+	S      account.Signup
+	Reason string
+	Errs   valid.Errors
+}
+
+func (h *Handlers) signupsList(w http.ResponseWriter, r *http.Request) error {
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = account.SignupPending
+	}
+	if status == "all" {
+		status = ""
+	}
+	list, err := h.Accounts.Signups(r.Context(), status)
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, signupsView(list, r.URL.Query().Get("status")))
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return 0, httpx.ErrNotFound
+	}
+	return id, nil
+}
+
+func (h *Handlers) loadSignup(r *http.Request) (account.Signup, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return account.Signup{}, err
+	}
+	s, err := h.Accounts.Signup(r.Context(), id)
+	if errors.Is(err, account.ErrNotFound) {
+		return s, httpx.ErrNotFound
+	}
+	return s, err
+}
+
+func (h *Handlers) signupShow(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.loadSignup(r)
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, signupView(SignupPage{S: s, Errs: valid.Errors{}}))
+}
+
+func (h *Handlers) signupApprove(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.loadSignup(r)
+	if err != nil {
+		return err
+	}
+	_, err = h.Accounts.ApproveSignup(r.Context(), s.ID, httpx.Actor(r))
+	if errors.Is(err, account.ErrAlreadyReviewed) {
+		return &httpx.StatusError{Status: http.StatusConflict, MessageID: "signups.already_reviewed"}
+	}
+	if err != nil {
+		return err
+	}
+	httpx.SetFlash(w, "signups.approved")
+	return httpx.Redirect(w, r, fmt.Sprintf("/operator/signups/%d", s.ID))
+}
+
+func (h *Handlers) signupReject(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.loadSignup(r)
+	if err != nil {
+		return err
+	}
+	reason := r.FormValue("reason")
+	err = h.Accounts.RejectSignup(r.Context(), s.ID, reason, httpx.Actor(r))
+	if errs, ok := httpx.Invalid(err); ok {
+		return layout.Render(w, r, http.StatusUnprocessableEntity, signupView(SignupPage{S: s, Reason: reason, Errs: errs}))
+	}
+	if errors.Is(err, account.ErrAlreadyReviewed) {
+		return &httpx.StatusError{Status: http.StatusConflict, MessageID: "signups.already_reviewed"}
+	}
+	if err != nil {
+		return err
+	}
+	httpx.SetFlash(w, "signups.rejected")
+	return httpx.Redirect(w, r, fmt.Sprintf("/operator/signups/%d", s.ID))
+}
