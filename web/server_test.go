@@ -160,10 +160,17 @@ var untranslated = regexp.MustCompile(`^[a-z]+(\.[a-z0-9_]+)+$`)
 
 func TestNoPageShowsAnUntranslatedID(t *testing.T) {
 	env := webtest.Start(t)
+	// Something in every list: an application and audit entries of each kind.
+	env.Client(t).PostForm("/signup", signupForm())
+	env.Login(t, "acme-admin").PostForm("/account/groups", url.Values{"name": {"Acme West"}})
 	pages := map[string][]string{
-		"":           {"/login", "/password/forgot", "/password/reset?token=x", "/nowhere"},
-		"acme-admin": {"/dashboard", "/account/profile", "/account/users", "/account/users/6", "/operator"},
-		"op-admin":   {"/operator", "/operator/partners", "/operator/staff", "/operator/clock", "/dashboard"},
+		"": {"/login", "/password/forgot", "/password/reset?token=x", "/nowhere", "/signup", "/signup/done"},
+		"acme-admin": {"/dashboard", "/account/profile", "/account/users", "/account/users/6", "/operator",
+			"/finance/pricing", "/finance/settings", "/finance/settings/billing", "/account/groups", "/account/audit", "/account/audit/1"},
+		"globex-admin": {"/finance/settings"},
+		"op-admin":     {"/operator", "/operator/partners", "/operator/staff", "/operator/clock", "/dashboard", "/operator/identity"},
+		"op-sales": {"/operator/signups", "/operator/signups?status=all", "/operator/signups/1", "/operator/products", "/operator/products/new",
+			"/operator/products/1", "/operator/partners/1", "/operator/partners/1/contract/new", "/operator/partners/1/contract/1"},
 	}
 	for _, lang := range []string{"en", "ja"} {
 		for user, paths := range pages {

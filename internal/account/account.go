@@ -158,3 +158,12 @@ func (s *Store) AuditChoices(ctx context.Context, partnerID int64) (actions, act
 	actors, err = audit.Actors(ctx, s.DB, partnerID)
 	return actions, actors, err
 }
+
+// AuditEntry returns entry id of partnerID's audit log, or ErrNotFound.
+func (s *Store) AuditEntry(ctx context.Context, partnerID, id int64) (audit.Entry, error) {
+	e, err := audit.Get(ctx, s.DB, partnerID, id)
+	if errors.Is(err, audit.ErrNotFound) {
+		return e, ErrNotFound
+	}
+	return e, err
+}

@@ -4,6 +4,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -72,14 +73,32 @@ type Filter struct {
 	Limit     int
 }
 
+const columns = `id, at, coalesce(actor_user_id, 0), actor_username, coalesce(partner_id, 0),
+	coalesce(acting_for_partner_id, 0), action, object_type, object_id, ip, details`
+
+// ErrNotFound means no such entry in the caller's scope.
+var ErrNotFound = errors.New("audit: entry not found")
+
+// Get returns entry id of partnerID (any partner when 0), or ErrNotFound.
+func Get(ctx context.Context, q postgres.Querier, partnerID, id int64) (Entry, error) {
+	rows, err := q.Query(ctx, `SELECT `+columns+` FROM audit_log WHERE id = $2 AND ($1 = 0 OR partner_id = $1)`, partnerID, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, scanEntry)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	return e, err
+}
+
 // List returns entries newest first.
 func List(ctx context.Context, q postgres.Querier, f Filter) ([]Entry, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
 	rows, err := q.Query(ctx, `
-		SELECT id, at, coalesce(actor_user_id, 0), actor_username, coalesce(partner_id, 0),
-		       coalesce(acting_for_partner_id, 0), action, object_type, object_id, ip, details
+		SELECT `+columns+`
 		FROM audit_log
 		WHERE ($1 = 0 OR partner_id = $1) AND ($2 = '' OR action = $2) AND ($4 = '' OR actor_username = $4)
 		  AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)
@@ -87,16 +106,18 @@ func List(ctx context.Context, q postgres.Querier, f Filter) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
-		var e Entry
-		var ip *netip.Addr
-		err := r.Scan(&e.ID, &e.At, &e.ActorUserID, &e.ActorUsername, &e.PartnerID,
-			&e.ActingForPartnerID, &e.Action, &e.ObjectType, &e.ObjectID, &ip, &e.Details)
-		if ip != nil {
-			e.IP = *ip
-		}
-		return e, err
-	})
+	return pgx.CollectRows(rows, scanEntry)
+}
+
+func scanEntry(r pgx.CollectableRow) (Entry, error) {
+	var e Entry
+	var ip *netip.Addr
+	err := r.Scan(&e.ID, &e.At, &e.ActorUserID, &e.ActorUsername, &e.PartnerID,
+		&e.ActingForPartnerID, &e.Action, &e.ObjectType, &e.ObjectID, &ip, &e.Details)
+	if ip != nil {
+		e.IP = *ip
+	}
+	return e, err
 }
 
 func nullID(id int64) *int64 {

@@ -181,6 +181,16 @@ func (s *Store) Create(ctx context.Context, partnerID int64, v NewVersion, actor
 	return id, err
 }
 
+// Check returns what Create would refuse in v (for a form that has other
+// problems too, so that every field gets its message at once).
+func (s *Store) Check(ctx context.Context, v NewVersion) (valid.Errors, error) {
+	products, err := s.productMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.Validate(products, s.Clock.Now()), nil
+}
+
 // Insert writes a version and its entries without checks (demo data and Create).
 func Insert(ctx context.Context, q postgres.Querier, partnerID int64, v NewVersion, by int64, now time.Time) (int64, error) {
 	var id int64

@@ -124,3 +124,13 @@ func (e Errors) EmailList(field, value string) []string {
 	}
 	return parts
 }
+
+// Merge adds other's problems for fields that have none yet, and returns e.
+func (e Errors) Merge(other Errors) Errors {
+	for f, p := range other {
+		if _, ok := e[f]; !ok {
+			e[f] = p
+		}
+	}
+	return e
+}

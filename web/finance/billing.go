@@ -57,6 +57,9 @@ func (h *Handlers) saveContact(w http.ResponseWriter, r *http.Request, c account
 		if e, ok := httpx.Invalid(err); ok {
 			errs, err = e, nil
 		}
+	} else {
+		c.Normalize()
+		errs.Merge(c.Validate())
 	}
 	if len(errs) > 0 {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, billingView(BillingPage{C: c, Emails: emails, Errs: errs}))

@@ -131,9 +131,13 @@ func (h *Handlers) contractCreate(w http.ResponseWriter, r *http.Request) error 
 		if errs, ok := httpx.Invalid(err); ok {
 			f.Errs, err = errs, nil
 		}
-		if err != nil {
-			return err
-		}
+	} else {
+		var errs valid.Errors
+		errs, err = h.Contracts.Check(r.Context(), v)
+		f.Errs.Merge(errs)
+	}
+	if err != nil {
+		return err
 	}
 	if len(f.Errs) > 0 {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, contractFormView(f))

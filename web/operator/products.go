@@ -72,6 +72,8 @@ func (h *Handlers) productSave(w http.ResponseWriter, r *http.Request) error {
 		} else if err != nil {
 			return err
 		}
+	} else {
+		page.Errs.Merge(page.P.Validate())
 	}
 	if len(page.Errs) > 0 {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, productView(page))

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -48,4 +49,20 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return layout.Render(w, r, status, auditView(page))
+}
+
+func (h *Handlers) auditEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := h.Accounts.AuditEntry(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
+	if err != nil {
+		return notFound(err)
+	}
+	details, err := json.MarshalIndent(e.Details, "", "  ")
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, auditEntryView(e, string(details)))
 }

@@ -36,6 +36,7 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	admins.Post("/account/groups/{id}/rename", a.H(h.groupRename))
 	admins.Post("/account/groups/{id}/active", a.H(h.groupActive))
 	admins.Get("/account/audit", a.H(h.auditLog))
+	admins.Get("/account/audit/{id}", a.H(h.auditEntry))
 
 	isAdmin := hasRole(auth.RoleAdmin)
 	nav.Add(false, "nav.home", layout.NavItem{LabelID: "nav.dashboard", Href: "/dashboard"})

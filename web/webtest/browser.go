@@ -66,3 +66,10 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 		t.Error(err)
 	}
 }
+
+// ClickAndWaitCSS clicks the first element sel matches and waits for the
+// page it loads.
+func ClickAndWaitCSS(ctx context.Context, sel string) error {
+	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel))))
+	return err
+}
