@@ -132,4 +132,3 @@ func (b browser) expectText(sel, want string) {
 		b.t.Fatalf("%s on %s shows %q, want %q", sel, loc, got, want)
 	}
 }
-
