@@ -105,8 +105,24 @@ func shellFrom(ctx context.Context) *Shell {
 	return &Shell{Nav: &Nav{}}
 }
 
-// current reports whether href is the page being shown (or its parent).
+// current reports whether href is the navigation link of the page being
+// shown: the longest link that is the path or one of its parents, so that
+// "/operator" is not marked on "/operator/partners".
 func current(ctx context.Context, href string) bool {
-	p := shellFrom(ctx).Path
-	return p == href || (href != "/" && strings.HasPrefix(p, href+"/"))
+	s := shellFrom(ctx)
+	best := ""
+	for _, side := range [][]NavGroup{s.Nav.Partner, s.Nav.Operator} {
+		for _, g := range side {
+			for _, it := range g.Items {
+				if covers(it.Href, s.Path) && len(it.Href) > len(best) {
+					best = it.Href
+				}
+			}
+		}
+	}
+	return href == best
+}
+
+func covers(href, path string) bool {
+	return path == href || (href != "/" && strings.HasPrefix(path, href+"/"))
 }
