@@ -55,6 +55,13 @@ type Store struct {
 	Auth  *auth.Service // set-password links and sessions
 }
 
+// With returns the store bound to q (the caller's transaction).
+func (s *Store) With(q postgres.Querier) *Store {
+	c := *s
+	c.DB = postgres.Bind(q)
+	return &c
+}
+
 const userColumns = `id, username, display_name, email, coalesce(partner_id, 0), roles, language, active, created_at`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
@@ -166,4 +173,13 @@ func (s *Store) AuditEntry(ctx context.Context, partnerID, id int64) (audit.Entr
 		return e, ErrNotFound
 	}
 	return e, err
+}
+
+// PartnerLanguage is the language to write to a partner's shared addresses
+// in: its first active Administrator's (Japanese if there is none).
+func (s *Store) PartnerLanguage(ctx context.Context, q postgres.Querier, partnerID int64) (string, error) {
+	var lang string
+	err := q.QueryRow(ctx, `SELECT coalesce((SELECT language FROM users WHERE partner_id = $1 AND 'admin' = ANY (roles) AND active
+		ORDER BY id LIMIT 1), 'ja')`, partnerID).Scan(&lang)
+	return lang, err
 }

@@ -23,8 +23,10 @@ import (
 	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/issuer"
+	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/mail"
 	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web"
 	"github.com/ccp-partner/portal/web/httpx"
 )
@@ -42,6 +44,8 @@ type App struct {
 	Catalog   *catalog.Store
 	Contracts *contract.Store
 	Issuer    *issuer.Store
+	Ledger    *ledger.Store
+	Vouchers  *voucher.Service
 	Mail      *mail.Worker
 	Handler   http.Handler
 }
@@ -67,6 +71,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Catalog = &catalog.Store{DB: pool, Clock: a.Clock}
 	a.Contracts = &contract.Store{DB: pool, Clock: a.Clock, Catalog: a.Catalog}
 	a.Issuer = &issuer.Store{DB: pool, Clock: a.Clock}
+	a.Ledger = &ledger.Store{DB: pool, Clock: a.Clock, Contracts: a.Contracts, Accounts: a.Accounts, I18n: bundle}
+	a.Vouchers = &voucher.Service{DB: pool, Clock: a.Clock, Catalog: a.Catalog, Contracts: a.Contracts, Accounts: a.Accounts,
+		Ledger: a.Ledger, I18n: bundle, BaseURL: cfg.BaseURL}
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
 	a.Handler = web.NewHandler(web.Deps{
 		DB: pool, Log: log, Clock: a.Clock, TestClock: a.TestClock, I18n: bundle,

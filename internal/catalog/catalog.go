@@ -83,6 +83,13 @@ type Store struct {
 	Clock clock.Clock
 }
 
+// With returns the store bound to q (the caller's transaction).
+func (s *Store) With(q postgres.Querier) *Store {
+	c := *s
+	c.DB = postgres.Bind(q)
+	return &c
+}
+
 const columns = `id, code, name_ja, name_en, kind, takes_fqdns, takes_wildcards, ships_token, max_years, active`
 
 func scan(r pgx.CollectableRow) (Product, error) {

@@ -155,6 +155,13 @@ type Store struct {
 	Catalog *catalog.Store
 }
 
+// With returns the store bound to q (the caller's transaction).
+func (s *Store) With(q postgres.Querier) *Store {
+	c := *s
+	c.DB, c.Catalog = postgres.Bind(q), s.Catalog.With(q)
+	return &c
+}
+
 // Create appends a version for partnerID and audits it with actor. It
 // returns valid.Errors for refused input and writes nothing then.
 func (s *Store) Create(ctx context.Context, partnerID int64, v NewVersion, actor audit.Entry) (int64, error) {

@@ -81,3 +81,15 @@ func IsUniqueViolation(err error, constraint string) bool {
 	}
 	return constraint == "" || pgErr.ConstraintName == constraint
 }
+
+// Bind returns q as a DB, so that a store can run its reads inside the
+// caller's transaction (q is a pgx.Tx or a pool, both of which are DBs).
+// Reads inside a transaction must go through it: a second pool connection
+// per transaction deadlocks once every connection waits on a row lock.
+func Bind(q Querier) DB {
+	db, ok := q.(DB)
+	if !ok {
+		panic("postgres: Bind needs a pool or a transaction")
+	}
+	return db
+}

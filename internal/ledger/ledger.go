@@ -1,0 +1,143 @@
+// Package ledger owns the partner's account ledger (B-1 … B-3): append-only
+// entries, the four figures derived from them, the credit check that locks
+// the partner's row so that concurrent purchases cannot overdraw together,
+// and the balance-notification email when available funds cross the
+// partner's threshold.
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccp-partner/portal/internal/money"
+	"github.com/ccp-partner/portal/internal/postgres"
+)
+
+// Kind is the type of a ledger entry.
+type Kind string
+
+// Entry kinds. Amounts are the effect on the balance: charges negative.
+const (
+	VoucherCharge      Kind = "voucher_charge"
+	CancellationCredit Kind = "cancellation_credit"
+	Adjustment         Kind = "adjustment"
+	CertificateCharge  Kind = "certificate_charge"
+	CertificateCredit  Kind = "certificate_credit"
+	InvoiceIssued      Kind = "invoice_issued"
+	PaymentReceived    Kind = "payment_received"
+)
+
+// Kinds lists the kinds in display order (the history filter).
+var Kinds = []Kind{VoucherCharge, CancellationCredit, Adjustment, CertificateCharge, CertificateCredit, InvoiceIssued, PaymentReceived}
+
+// balanceKinds move the current balance; the others move unpaid invoices.
+const balanceKinds = `('voucher_charge', 'cancellation_credit', 'adjustment', 'certificate_charge', 'certificate_credit')`
+
+// Entry is one ledger row.
+type Entry struct {
+	ID             int64
+	PartnerID      int64
+	GroupID        int64
+	GroupName      string
+	At             time.Time
+	Kind           Kind
+	Amount         money.Yen
+	VoucherOrderID int64
+	ExpiresOn      time.Time // the voucher order's expiry, when there is one
+	Reason         string
+	CreatedBy      int64
+	Balance        money.Yen // running balance after this entry (history only)
+}
+
+// Figures are the four numbers of the balance page (B-2).
+type Figures struct {
+	CurrentBalance money.Yen // −(net charges not yet invoiced)
+	UnpaidInvoices money.Yen
+	CreditLimit    money.Yen
+	Available      money.Yen // credit limit + current balance − unpaid invoices
+}
+
+// ErrInsufficientFunds means a purchase exceeds total available funds.
+var ErrInsufficientFunds = errors.New("ledger: the purchase exceeds total available funds")
+
+// LockPartner takes the partner's row lock for the rest of q's transaction,
+// serialising every credit check and charge of that partner.
+func LockPartner(ctx context.Context, q postgres.Querier, partnerID int64) error {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM partners WHERE id = $1 FOR UPDATE`, partnerID).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("ledger: lock partner %d: %w", partnerID, err)
+	}
+	return nil
+}
+
+// Compute derives the figures of partnerID from its entries and creditLimit.
+func Compute(ctx context.Context, q postgres.Querier, partnerID int64, creditLimit money.Yen) (Figures, error) {
+	f := Figures{CreditLimit: creditLimit}
+	err := q.QueryRow(ctx, `
+		SELECT coalesce(sum(amount) FILTER (WHERE kind IN `+balanceKinds+`), 0),
+		       coalesce(sum(-amount) FILTER (WHERE kind NOT IN `+balanceKinds+`), 0)
+		FROM ledger_entries WHERE partner_id = $1`, partnerID).Scan(&f.CurrentBalance, &f.UnpaidInvoices)
+	f.Available = f.CreditLimit + f.CurrentBalance - f.UnpaidInvoices
+	return f, err
+}
+
+// Append writes e through q (the caller's transaction) and returns its id.
+func Append(ctx context.Context, q postgres.Querier, e Entry) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `
+		INSERT INTO ledger_entries (partner_id, group_id, at, kind, amount, voucher_order_id, reason, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		e.PartnerID, nullID(e.GroupID), e.At, e.Kind, e.Amount, nullID(e.VoucherOrderID), e.Reason, nullID(e.CreatedBy)).Scan(&id)
+	return id, err
+}
+
+// Filter narrows the balance history.
+type Filter struct {
+	Kind     Kind
+	From, To time.Time // at ≥ From, at < To; zero: open
+}
+
+// History returns partnerID's entries oldest first with the running balance
+// (of the balance kinds) after each; the filter applies after the running
+// balance is computed, so that it stays true.
+func History(ctx context.Context, q postgres.Querier, partnerID int64, f Filter) ([]Entry, error) {
+	rows, err := q.Query(ctx, `
+		SELECT * FROM (
+			SELECT l.id, l.partner_id, coalesce(l.group_id, 0), coalesce(g.name, ''), l.at, l.kind, l.amount,
+			       coalesce(l.voucher_order_id, 0), coalesce(o.expires_on, '0001-01-01'), l.reason, coalesce(l.created_by, 0),
+			       sum(CASE WHEN l.kind IN `+balanceKinds+` THEN l.amount ELSE 0 END) OVER (ORDER BY l.at, l.id)
+			FROM ledger_entries l
+			LEFT JOIN management_groups g ON g.id = l.group_id
+			LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id
+			WHERE l.partner_id = $1) h
+		WHERE ($2 = '' OR kind = $2) AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
+		ORDER BY at, id`, partnerID, string(f.Kind), nullTime(f.From), nullTime(f.To))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
+		var e Entry
+		err := r.Scan(&e.ID, &e.PartnerID, &e.GroupID, &e.GroupName, &e.At, &e.Kind, &e.Amount,
+			&e.VoucherOrderID, &e.ExpiresOn, &e.Reason, &e.CreatedBy, &e.Balance)
+		return e, err
+	})
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

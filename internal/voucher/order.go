@@ -1,0 +1,154 @@
+package voucher
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/money"
+	"github.com/ccp-partner/portal/internal/valid"
+)
+
+// Limits of an order form.
+const (
+	MaxLines       = 20
+	MaxCustomerLen = 200
+	MaxMemoLen     = 1000
+)
+
+// LineInput is one line of the order form.
+type LineInput struct {
+	ProductID int64
+	Years     int
+	FQDNs     int
+	Wildcards int
+	Quantity  int
+	ShipToken bool
+}
+
+// Input is a new voucher order as typed.
+type Input struct {
+	GroupID        int64
+	Customer       string
+	Memo           string
+	Lines          []LineInput
+	IdempotencyKey string // carried by the form: a double submit makes one order
+}
+
+// Refusal is an order refused as a whole, with the message the user sees.
+type Refusal struct {
+	MessageID string
+	Data      map[string]any
+}
+
+func (r *Refusal) Error() string { return "voucher: order refused: " + r.MessageID }
+
+// Refusals of an order as a whole.
+var (
+	ErrNoContract         = &Refusal{MessageID: "voucher.no_contract"}
+	ErrBillingIncomplete  = &Refusal{MessageID: "voucher.billing_incomplete"}
+	ErrPaymentNotBalance  = &Refusal{MessageID: "voucher.payment_not_balance"}
+	ErrNotCancellable     = errors.New("voucher: the order can no longer be cancelled")
+	ErrNotReissuable      = errors.New("voucher: only an Active code can be reissued")
+	ErrCodeNotFound       = errors.New("voucher: no such code")
+	ErrOrderNotFound      = errors.New("voucher: no such order")
+	ErrCodeNotUsable      = errors.New("voucher: the code is not Active")
+	ErrCodeNotReactivable = errors.New("voucher: only a Used code can be reactivated")
+)
+
+// LineField names a line's form field, e.g. "line2_quantity".
+func LineField(i int, name string) string { return fmt.Sprintf("line%d_%s", i, name) }
+
+// Validate checks the form's shape (without the contract).
+func (in *Input) Validate() valid.Errors {
+	in.Customer, in.Memo = strings.TrimSpace(in.Customer), strings.TrimSpace(in.Memo)
+	e := valid.Errors{}
+	e.MaxLen("customer", in.Customer, MaxCustomerLen)
+	e.MaxLen("memo", in.Memo, MaxMemoLen)
+	if len(in.Lines) == 0 || len(in.Lines) > MaxLines {
+		e.Add("lines", "voucher.lines_count", map[string]any{"Max": MaxLines})
+	}
+	for i, l := range in.Lines {
+		if l.Quantity < 1 || l.Quantity > 1000 {
+			e.Add(LineField(i, "quantity"), "form.int_range", map[string]any{"Min": 1, "Max": 1000})
+		}
+		if l.FQDNs < 0 || l.FQDNs > 250 {
+			e.Add(LineField(i, "fqdns"), "form.int_range", map[string]any{"Min": 0, "Max": 250})
+		}
+		if l.Wildcards < 0 || l.Wildcards > 250 {
+			e.Add(LineField(i, "wildcards"), "form.int_range", map[string]any{"Min": 0, "Max": 250})
+		}
+		if l.ProductID == 0 || l.Years == 0 {
+			e.Add(LineField(i, "product"), "form.choose")
+		}
+	}
+	if in.IdempotencyKey == "" || len(in.IdempotencyKey) > 100 {
+		e.Add("lines", "voucher.reload_form")
+	}
+	return e
+}
+
+// Order is a voucher order as listed.
+type Order struct {
+	ID          int64
+	PartnerID   int64
+	GroupID     int64
+	GroupName   string
+	CreatedAt   time.Time
+	OrderDate   time.Time
+	ExpiresOn   time.Time
+	Customer    string
+	Memo        string
+	Total       money.Yen
+	TaxRate     int
+	Status      string
+	CancelledAt *time.Time
+	CreatedBy   string
+	OnBehalf    bool
+	Codes       int      // current codes (reissued-away ones excluded)
+	CodeStates  []string // stored states of every code, for the cancel rule
+}
+
+// TotalWithTax is the total with consumption tax, rounded down (for the CSV;
+// the invoice taxes the month's net once).
+func (o Order) TotalWithTax() money.Yen { return o.Total + o.Total*money.Yen(o.TaxRate)/100 }
+
+// CanCancel reports whether the order may be cancelled at now.
+func (o Order) CanCancel(now time.Time) bool {
+	return Cancellable(o.Status, o.CreatedAt, now, o.CodeStates)
+}
+
+// Line is one line of an order.
+type Line struct {
+	No        int
+	Product   catalog.Product
+	Years     int
+	FQDNs     int
+	Wildcards int
+	Quantity  int
+	ShipToken bool
+	UnitPrice money.Yen
+	Amount    money.Yen
+}
+
+// Code is one voucher code with what it is for.
+type Code struct {
+	ID        int64
+	OrderID   int64
+	LineNo    int
+	Code      string
+	Status    string // as stored
+	UsedAt    *time.Time
+	CreatedAt time.Time
+	Product   catalog.Product
+	Years     int
+	FQDNs     int
+	Wildcards int
+	ShipToken bool
+	ExpiresOn time.Time
+}
+
+// Shown is the code's status as users see it at now.
+func (c Code) Shown(now time.Time) string { return DisplayStatus(c.Status, c.ExpiresOn, now) }

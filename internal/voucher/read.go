@@ -1,0 +1,199 @@
+package voucher
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/postgres"
+)
+
+// ListFilter narrows the order list; zero fields do not filter.
+type ListFilter struct {
+	Status     string    // completed, cancelled
+	CodeStatus string    // active, used, cancelled, expired: orders having such a code
+	From, To   time.Time // order date range (Japan dates, inclusive)
+	Customer   string    // part of the customer name
+	Before     int64     // keyset cursor: orders with a smaller id
+	Limit      int
+}
+
+const orderColumns = `o.id, o.partner_id, o.group_id, g.name, o.created_at, o.order_date, o.expires_on, o.customer, o.memo,
+	o.total, o.tax_rate, o.status, o.cancelled_at, u.username, o.on_behalf,
+	(SELECT count(*) FROM voucher_codes c WHERE c.order_id = o.id AND c.status <> 'reissued')::int,
+	(SELECT coalesce(array_agg(c.status), '{}') FROM voucher_codes c WHERE c.order_id = o.id)`
+
+const orderFrom = ` FROM voucher_orders o JOIN management_groups g ON g.id = o.group_id JOIN users u ON u.id = o.created_by `
+
+func scanOrder(r pgx.CollectableRow) (Order, error) {
+	var o Order
+	err := r.Scan(&o.ID, &o.PartnerID, &o.GroupID, &o.GroupName, &o.CreatedAt, &o.OrderDate, &o.ExpiresOn, &o.Customer, &o.Memo,
+		&o.Total, &o.TaxRate, &o.Status, &o.CancelledAt, &o.CreatedBy, &o.OnBehalf, &o.Codes, &o.CodeStates)
+	o.OrderDate, o.ExpiresOn = clock.SameDay(o.OrderDate), clock.SameDay(o.ExpiresOn)
+	return o, err
+}
+
+// Orders lists partnerID's orders newest first, Limit at a time (at most
+// 200), and returns the cursor of the next page (0 at the end).
+func (s *Service) Orders(ctx context.Context, partnerID int64, f ListFilter) ([]Order, int64, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	sql, args := listQuery(partnerID, f, clock.Date(s.Clock.Now()))
+	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+orderFrom+sql+` ORDER BY o.id DESC LIMIT `+strconv.Itoa(f.Limit+1), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	orders, err := pgx.CollectRows(rows, scanOrder)
+	if err != nil || len(orders) <= f.Limit {
+		return orders, 0, err
+	}
+	return orders[:f.Limit], orders[f.Limit-1].ID, nil
+}
+
+// listQuery builds the WHERE clause of the order list: every condition
+// takes the partner id first, so another partner's orders never match.
+func listQuery(partnerID int64, f ListFilter, today time.Time) (string, []any) {
+	where := []string{"o.partner_id = $1"}
+	args := []any{partnerID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Before > 0 {
+		add("o.id < ?", f.Before)
+	}
+	if f.Status != "" {
+		add("o.status = ?", f.Status)
+	}
+	if !f.From.IsZero() {
+		add("o.order_date >= ?", f.From.Format(time.DateOnly))
+	}
+	if !f.To.IsZero() {
+		add("o.order_date <= ?", f.To.Format(time.DateOnly))
+	}
+	if f.Customer != "" {
+		add("o.customer ILIKE ?", "%"+escapeLike(f.Customer)+"%")
+	}
+	switch f.CodeStatus {
+	case CodeExpired:
+		add("o.expires_on < ? AND EXISTS (SELECT 1 FROM voucher_codes c WHERE c.order_id = o.id AND c.status = 'active')", today.Format(time.DateOnly))
+	case CodeActive:
+		add("o.expires_on >= ? AND EXISTS (SELECT 1 FROM voucher_codes c WHERE c.order_id = o.id AND c.status = 'active')", today.Format(time.DateOnly))
+	case CodeUsed, CodeCancelled:
+		add("EXISTS (SELECT 1 FROM voucher_codes c WHERE c.order_id = o.id AND c.status = ?)", f.CodeStatus)
+	}
+	return "WHERE " + strings.Join(where, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Order returns order id of partnerID, or ErrOrderNotFound.
+func (s *Service) Order(ctx context.Context, partnerID, id int64) (Order, error) {
+	return getOrder(ctx, s.DB, partnerID, id)
+}
+
+func getOrder(ctx context.Context, q postgres.Querier, partnerID, id int64) (Order, error) {
+	rows, err := q.Query(ctx, `SELECT `+orderColumns+orderFrom+` WHERE o.partner_id = $1 AND o.id = $2`, partnerID, id)
+	if err != nil {
+		return Order{}, err
+	}
+	o, err := pgx.CollectExactlyOneRow(rows, scanOrder)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return o, ErrOrderNotFound
+	}
+	return o, err
+}
+
+const codeColumns = `c.id, c.order_id, c.line_no, c.code, c.status, c.used_at, c.created_at,
+	p.id, p.code, p.name_ja, p.name_en, p.kind, p.takes_fqdns, p.takes_wildcards, p.ships_token, p.max_years, p.active,
+	l.years, l.fqdns, l.wildcards, l.ship_token, o.expires_on`
+
+const codeFrom = ` FROM voucher_codes c
+	JOIN voucher_order_lines l ON l.order_id = c.order_id AND l.line_no = c.line_no
+	JOIN voucher_orders o ON o.id = c.order_id
+	JOIN products p ON p.id = l.product_id `
+
+func scanCode(r pgx.CollectableRow) (Code, error) {
+	var c Code
+	p := &c.Product
+	err := r.Scan(&c.ID, &c.OrderID, &c.LineNo, &c.Code, &c.Status, &c.UsedAt, &c.CreatedAt,
+		&p.ID, &p.Code, &p.NameJA, &p.NameEN, &p.Kind, &p.TakesFQDNs, &p.TakesWildcards, &p.ShipsToken, &p.MaxYears, &p.Active,
+		&c.Years, &c.FQDNs, &c.Wildcards, &c.ShipToken, &c.ExpiresOn)
+	c.ExpiresOn = clock.SameDay(c.ExpiresOn)
+	return c, err
+}
+
+// Codes returns the current codes of order id of partnerID (reissued-away
+// codes are left out), in code id order.
+func (s *Service) Codes(ctx context.Context, partnerID, orderID int64) ([]Code, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+codeColumns+codeFrom+`
+		WHERE c.partner_id = $1 AND c.order_id = $2 AND c.status <> 'reissued' ORDER BY c.id`, partnerID, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanCode)
+}
+
+// CodeByID returns code id of partnerID (not a reissued-away one), or ErrCodeNotFound.
+func (s *Service) CodeByID(ctx context.Context, partnerID, id int64) (Code, error) {
+	return oneCode(ctx, s.DB, `c.partner_id = $1 AND c.id = $2 AND c.status <> 'reissued'`, partnerID, id)
+}
+
+// FindCode returns partnerID's code with the value code (a reissued-away
+// code is not found).
+func (s *Service) FindCode(ctx context.Context, partnerID int64, code string) (Code, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	return oneCode(ctx, s.DB, `c.partner_id = $1 AND c.code = $2 AND c.status <> 'reissued'`, partnerID, code)
+}
+
+// Redeemable returns the code with value code if an end user may use it
+// now (Active, not expired, its order completed), for any partner.
+func (s *Service) Redeemable(ctx context.Context, code string) (Code, error) {
+	c, err := oneCode(ctx, s.DB, `c.code = $1 AND c.status <> 'reissued'`, strings.ToUpper(strings.TrimSpace(code)))
+	if err != nil {
+		return c, err
+	}
+	if c.Shown(s.Clock.Now()) != CodeActive {
+		return c, ErrCodeNotUsable
+	}
+	return c, nil
+}
+
+func oneCode(ctx context.Context, q postgres.Querier, where string, args ...any) (Code, error) {
+	rows, err := q.Query(ctx, `SELECT `+codeColumns+codeFrom+` WHERE `+where, args...)
+	if err != nil {
+		return Code{}, err
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, scanCode)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, ErrCodeNotFound
+	}
+	return c, err
+}
+
+// Lines returns the lines of order id of partnerID.
+func (s *Service) Lines(ctx context.Context, partnerID, orderID int64) ([]Line, error) {
+	rows, err := s.DB.Query(ctx, `
+		SELECT l.line_no, p.id, p.code, p.name_ja, p.name_en, p.kind, p.takes_fqdns, p.takes_wildcards, p.ships_token, p.max_years, p.active,
+		       l.years, l.fqdns, l.wildcards, l.quantity, l.ship_token, l.unit_price, l.amount
+		FROM voucher_order_lines l JOIN voucher_orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id
+		WHERE o.partner_id = $1 AND l.order_id = $2 ORDER BY l.line_no`, partnerID, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Line, error) {
+		var l Line
+		p := &l.Product
+		err := r.Scan(&l.No, &p.ID, &p.Code, &p.NameJA, &p.NameEN, &p.Kind, &p.TakesFQDNs, &p.TakesWildcards, &p.ShipsToken,
+			&p.MaxYears, &p.Active, &l.Years, &l.FQDNs, &l.Wildcards, &l.Quantity, &l.ShipToken, &l.UnitPrice, &l.Amount)
+		return l, err
+	})
+}
