@@ -344,3 +344,38 @@ func TestPaymentSettingsAndContractAreRequired(t *testing.T) {
 		t.Errorf("after the contract ended: %v", err)
 	}
 }
+
+func TestBalanceNotificationOncePerCrossing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	threshold := money.Yen(5_000_000 - 5000)
+	if err := e.svc.Accounts.SaveNotification(ctx, 1, account.Notification{Threshold: &threshold, Emails: []string{"alerts@acme.example"}}, acme); err != nil {
+		t.Fatal(err)
+	}
+	lowMails := func() int {
+		var n int
+		e.pool.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE 'alerts@acme.example' = ANY (to_addrs)`).Scan(&n)
+		return n
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		want int
+	}{
+		{"¥995: still above", func() error { _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); return err }, 0},
+		{"¥4,975: crosses", func() error { _, _, err := e.svc.Create(ctx, order(gsid(1, 5, 0)), acme); return err }, 1},
+		{"¥995: stays below", func() error { _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); return err }, 1},
+		{"credit: back above", func() error {
+			return e.svc.Ledger.Adjust(ctx, 1, 10000, "goodwill", audit.Entry{ActorUserID: 5})
+		}, 1},
+		{"¥9,950: crosses again", func() error { _, _, err := e.svc.Create(ctx, order(gsid(2, 5, 0)), acme); return err }, 2},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := lowMails(); got != s.want {
+			t.Errorf("%s: %d notification emails, want %d", s.name, got, s.want)
+		}
+	}
+}
