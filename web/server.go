@@ -21,7 +21,9 @@ import (
 	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/issuer"
+	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/finance"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
@@ -30,6 +32,7 @@ import (
 	"github.com/ccp-partner/portal/web/signin"
 	"github.com/ccp-partner/portal/web/signup"
 	"github.com/ccp-partner/portal/web/static"
+	voucherweb "github.com/ccp-partner/portal/web/voucher"
 )
 
 // Deps is what the web layer is built from.
@@ -44,6 +47,8 @@ type Deps struct {
 	Catalog   *catalog.Store
 	Contracts *contract.Store
 	Issuer    *issuer.Store
+	Ledger    *ledger.Store
+	Vouchers  *voucher.Service
 	Cookies   httpx.Cookies
 }
 
@@ -71,6 +76,8 @@ func NewHandler(d Deps) http.Handler {
 	(&signin.Handlers{Auth: d.Auth, Accounts: d.Accounts, Adapter: adapter, Cookies: d.Cookies}).Routes(r)
 	(&signup.Handlers{Accounts: d.Accounts, Adapter: adapter}).Routes(r)
 	(&finance.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Clock: d.Clock,
+		Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&voucherweb.Handlers{Vouchers: d.Vouchers, Accounts: d.Accounts, Ledger: d.Ledger, Clock: d.Clock,
 		Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&partner.Handlers{Accounts: d.Accounts, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&operator.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Issuer: d.Issuer,

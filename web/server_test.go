@@ -162,11 +162,15 @@ func TestNoPageShowsAnUntranslatedID(t *testing.T) {
 	env := webtest.Start(t)
 	// Something in every list: an application and audit entries of each kind.
 	env.Client(t).PostForm("/signup", signupForm())
-	env.Login(t, "acme-admin").PostForm("/account/groups", url.Values{"name": {"Acme West"}})
+	acme := env.Login(t, "acme-admin")
+	acme.PostForm("/account/groups", url.Values{"name": {"Acme West"}})
+	placeOrder(t, acme, [4]string{"1:1", "1", "1", "0"})
 	pages := map[string][]string{
 		"": {"/login", "/password/forgot", "/password/reset?token=x", "/nowhere", "/signup", "/signup/done"},
 		"acme-admin": {"/dashboard", "/account/profile", "/account/users", "/account/users/6", "/operator",
-			"/finance/pricing", "/finance/settings", "/finance/settings/billing", "/account/groups", "/account/audit", "/account/audit/1"},
+			"/finance/pricing", "/finance/settings", "/finance/settings/billing", "/account/groups", "/account/audit", "/account/audit/1",
+			"/finance/vouchers", "/finance/vouchers/new", "/finance/vouchers/1", "/finance/vouchers/1/cancel", "/finance/codes/1/reissue",
+			"/finance/balance", "/finance/vouchers?code=NOPE"},
 		"globex-admin": {"/finance/settings"},
 		"op-admin":     {"/operator", "/operator/partners", "/operator/staff", "/operator/clock", "/dashboard", "/operator/identity"},
 		"op-sales": {"/operator/signups", "/operator/signups?status=all", "/operator/signups/1", "/operator/products", "/operator/products/new",

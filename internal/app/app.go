@@ -77,7 +77,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
 	a.Handler = web.NewHandler(web.Deps{
 		DB: pool, Log: log, Clock: a.Clock, TestClock: a.TestClock, I18n: bundle,
-		Auth: a.Auth, Accounts: a.Accounts, Catalog: a.Catalog, Contracts: a.Contracts, Issuer: a.Issuer, Cookies: httpx.Cookies{Secure: cfg.SecureCookies()},
+		Auth: a.Auth, Accounts: a.Accounts, Catalog: a.Catalog, Contracts: a.Contracts, Issuer: a.Issuer,
+		Ledger: a.Ledger, Vouchers: a.Vouchers, Cookies: httpx.Cookies{Secure: cfg.SecureCookies()},
 	})
 	return a, nil
 }

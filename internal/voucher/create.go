@@ -53,11 +53,7 @@ type Priced struct {
 // returns valid.Errors for lines the contract or the product does not
 // allow, and ErrNoContract without an active contract.
 func (s *Service) Price(ctx context.Context, partnerID int64, in Input) (Priced, error) {
-	now := s.Clock.Now()
-	v, err := s.Contracts.InForce(ctx, partnerID, now)
-	if errors.Is(err, contract.ErrNoContract) || (err == nil && !v.ActiveOn(now)) {
-		return Priced{}, ErrNoContract
-	}
+	v, err := s.activeVersion(ctx, partnerID)
 	if err != nil {
 		return Priced{}, err
 	}
@@ -274,4 +270,44 @@ func (s *Service) notifyDelivery(ctx context.Context, q postgres.Querier, orderI
 		"Link": fmt.Sprintf("%s/finance/vouchers/%d", s.BaseURL, orderID), "Expires": l.Date(ExpiresOn(now))}
 	return mail.Enqueue(ctx, q, now, mail.Message{To: c.Emails,
 		Subject: l.T("mail.delivered.subject", data), BodyText: l.T("mail.delivered.body", data)})
+}
+
+// Offer is a product and validity the partner's contract offers now.
+type Offer struct {
+	Product catalog.Product
+	Years   int
+	Prices  contract.Prices
+}
+
+// Offer lists what partnerID may order now, in catalogue order, or
+// ErrNoContract.
+func (s *Service) Offer(ctx context.Context, partnerID int64) ([]Offer, error) {
+	v, err := s.activeVersion(ctx, partnerID)
+	if err != nil {
+		return nil, err
+	}
+	products, err := s.Catalog.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Offer
+	for _, p := range products {
+		for _, e := range v.Entries {
+			if e.ProductID == p.ID && p.Active {
+				out = append(out, Offer{Product: p, Years: e.Years, Prices: e.Prices})
+			}
+		}
+	}
+	return out, nil
+}
+
+// activeVersion is the contract version in force today, if its period
+// includes today; otherwise ErrNoContract.
+func (s *Service) activeVersion(ctx context.Context, partnerID int64) (contract.Version, error) {
+	now := s.Clock.Now()
+	v, err := s.Contracts.InForce(ctx, partnerID, now)
+	if errors.Is(err, contract.ErrNoContract) || (err == nil && !v.ActiveOn(now)) {
+		return v, ErrNoContract
+	}
+	return v, err
 }

@@ -1,0 +1,86 @@
+package voucher
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/voucher"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+)
+
+var errNotCancellable = &httpx.StatusError{Status: http.StatusConflict, MessageID: "voucher.not_cancellable"}
+var errNotReissuable = &httpx.StatusError{Status: http.StatusConflict, MessageID: "voucher.not_reissuable"}
+
+// cancelConfirm asks before cancelling; an order that cannot be cancelled
+// gets the reason instead.
+func (h *Handlers) cancelConfirm(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.loadOrder(r)
+	if err != nil {
+		return err
+	}
+	if !o.CanCancel(h.Clock.Now()) {
+		return errNotCancellable
+	}
+	return layout.Render(w, r, http.StatusOK, cancelView(o))
+}
+
+func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.loadOrder(r)
+	if err != nil {
+		return err
+	}
+	err = h.Vouchers.Cancel(r.Context(), o.ID, httpx.Actor(r))
+	if errors.Is(err, voucher.ErrNotCancellable) {
+		return errNotCancellable
+	}
+	if err != nil {
+		return err
+	}
+	httpx.SetFlash(w, "voucher.cancelled")
+	return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d", o.ID))
+}
+
+func (h *Handlers) loadCode(r *http.Request) (voucher.Code, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return voucher.Code{}, httpx.ErrNotFound
+	}
+	c, err := h.Vouchers.CodeByID(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
+	if errors.Is(err, voucher.ErrCodeNotFound) {
+		return c, httpx.ErrNotFound
+	}
+	return c, err
+}
+
+func (h *Handlers) reissueConfirm(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.loadCode(r)
+	if err != nil {
+		return err
+	}
+	if c.Shown(h.Clock.Now()) != voucher.CodeActive {
+		return errNotReissuable
+	}
+	return layout.Render(w, r, http.StatusOK, reissueView(c, auth.PrincipalFrom(r.Context()).Language))
+}
+
+func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.loadCode(r)
+	if err != nil {
+		return err
+	}
+	newID, err := h.Vouchers.Reissue(r.Context(), c.ID, httpx.Actor(r))
+	if errors.Is(err, voucher.ErrNotReissuable) {
+		return errNotReissuable
+	}
+	if err != nil {
+		return err
+	}
+	httpx.SetFlash(w, "voucher.reissued")
+	return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d?codes=show#code-%d", c.OrderID, newID))
+}

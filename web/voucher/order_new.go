@@ -1,0 +1,172 @@
+package voucher
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/contract"
+	"github.com/ccp-partner/portal/internal/ledger"
+	"github.com/ccp-partner/portal/internal/valid"
+	"github.com/ccp-partner/portal/internal/voucher"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+)
+
+// FormPage is the view model of the new-order form.
+type FormPage struct {
+	Key           string
+	Groups        []account.Group
+	Options       []ProductOption
+	Lines         []LineValues
+	GroupID       string
+	Customer      string
+	Memo          string
+	Errs          valid.Errors
+	Refusal       *voucher.Refusal
+	NoContract    bool
+	PaymentOK     bool
+	BillingOK     bool
+	Figures       ledger.Figures
+	Lang          string
+}
+
+// ProductOption is a product and validity the contract offers, with its prices.
+type ProductOption struct {
+	Value   string // "productID:years"
+	Product catalog.Product
+	Years   int
+	Prices  contract.Prices
+}
+
+// LineValues is one line as typed.
+type LineValues struct {
+	Product, Quantity, FQDNs, Wildcards string
+	ShipToken                           bool
+}
+
+func newKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// formPage loads what the form shows around the user's input.
+func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
+	p := auth.PrincipalFrom(r.Context())
+	ctx := r.Context()
+	groups, err := h.Accounts.Groups(ctx, p.PartnerID)
+	if err != nil {
+		return page, err
+	}
+	for _, g := range groups {
+		if g.Active {
+			page.Groups = append(page.Groups, g)
+		}
+	}
+	priced, err := h.Vouchers.Offer(ctx, p.PartnerID)
+	if errors.Is(err, voucher.ErrNoContract) {
+		page.NoContract = true
+	} else if err != nil {
+		return page, err
+	}
+	for _, o := range priced {
+		page.Options = append(page.Options, ProductOption{Value: fmt.Sprintf("%d:%d", o.Product.ID, o.Years), Product: o.Product, Years: o.Years, Prices: o.Prices})
+	}
+	c, found, err := h.Accounts.BillingContact(ctx, p.PartnerID)
+	if err != nil {
+		return page, err
+	}
+	page.BillingOK = found && c.Complete()
+	ps, err := h.Accounts.PaymentSettings(ctx, p.PartnerID)
+	if err != nil {
+		return page, err
+	}
+	page.PaymentOK = ps.UsesAccountBalance()
+	page.Figures, err = h.Ledger.Figures(ctx, p.PartnerID)
+	page.Lang = p.Language
+	if page.Errs == nil {
+		page.Errs = valid.Errors{}
+	}
+	return page, err
+}
+
+func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.formPage(r, FormPage{Key: newKey(), Lines: []LineValues{{Quantity: "1", FQDNs: "1", Wildcards: "0"}}})
+	if err != nil {
+		return err
+	}
+	if len(page.Groups) > 0 {
+		page.GroupID = strconv.FormatInt(page.Groups[0].ID, 10)
+	}
+	return layout.Render(w, r, http.StatusOK, formView(page))
+}
+
+func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return httpx.ErrBadInput
+	}
+	page, in := parseOrder(r.PostForm)
+	id, _, err := h.Vouchers.Create(r.Context(), in, httpx.Actor(r))
+	var refusal *voucher.Refusal
+	switch errs, invalid := httpx.Invalid(err); {
+	case err == nil:
+		httpx.SetFlash(w, "voucher.created")
+		return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d", id))
+	case invalid:
+		page.Errs = errs
+	case errors.As(err, &refusal):
+		page.Refusal = refusal
+	default:
+		return err
+	}
+	page, err = h.formPage(r, page)
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusUnprocessableEntity, formView(page))
+}
+
+// parseOrder reads the form: lines are line<N>_<field>, taken in N order
+// and numbered again from 0, as the domain reports them.
+func parseOrder(f url.Values) (FormPage, voucher.Input) {
+	page := FormPage{Key: f.Get("key"), GroupID: f.Get("group_id"), Customer: f.Get("customer"), Memo: f.Get("memo"), Errs: valid.Errors{}}
+	in := voucher.Input{Customer: page.Customer, Memo: page.Memo, IdempotencyKey: page.Key}
+	in.GroupID, _ = strconv.ParseInt(page.GroupID, 10, 64)
+	for i := 0; i < voucher.MaxLines*5; i++ {
+		get := func(name string) string { return strings.TrimSpace(f.Get(voucher.LineField(i, name))) }
+		if _, ok := f[voucher.LineField(i, "product")]; !ok {
+			continue
+		}
+		lv := LineValues{Product: get("product"), Quantity: get("quantity"), FQDNs: get("fqdns"), Wildcards: get("wildcards"), ShipToken: get("ship_token") == "yes"}
+		page.Lines = append(page.Lines, lv)
+		in.Lines = append(in.Lines, lineInput(lv))
+	}
+	return page, in
+}
+
+func lineInput(lv LineValues) voucher.LineInput {
+	l := voucher.LineInput{ShipToken: lv.ShipToken, Quantity: atoi(lv.Quantity), FQDNs: atoi(lv.FQDNs), Wildcards: atoi(lv.Wildcards)}
+	pid, years, _ := strings.Cut(lv.Product, ":")
+	l.ProductID, _ = strconv.ParseInt(pid, 10, 64)
+	l.Years = atoi(years)
+	return l
+}
+
+// atoi reads a typed count; anything that is not a number becomes -1, which
+// the domain refuses with the field's range message.
+func atoi(s string) int {
+	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
+	if err != nil {
+		return -1
+	}
+	return n
+}

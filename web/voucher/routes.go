@@ -1,0 +1,53 @@
+// Package voucher is the partner's voucher pages (Finance → Voucher codes)
+// and the balance history: the order form, the order list and detail with
+// cancel and reissue, and the four balance figures with their ledger.
+package voucher
+
+import (
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/ledger"
+	"github.com/ccp-partner/portal/internal/voucher"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+)
+
+// Handlers serves the voucher and balance pages.
+type Handlers struct {
+	Vouchers *voucher.Service
+	Accounts *account.Store
+	Ledger   *ledger.Store
+	Clock    clock.Clock
+	Adapter  *httpx.Adapter
+	Guard    httpx.Guard
+}
+
+// viewers see and order vouchers: the partner's Administrators and Finance
+// Managers, and operator delivery staff working in the account (D-1).
+var viewers = []auth.Role{auth.RoleAdmin, auth.RoleFinanceManager, auth.RoleDelivery}
+
+// changers may cancel orders and reissue codes.
+var changers = []auth.Role{auth.RoleAdmin, auth.RoleFinanceManager}
+
+// Routes registers the pages on r and their links in nav.
+func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
+	a := h.Adapter
+	view := r.With(h.Guard.Partner(viewers...))
+	view.Get("/finance/vouchers", a.H(h.list))
+	view.Get("/finance/vouchers/new", a.H(h.newForm))
+	view.Post("/finance/vouchers", a.H(h.create))
+	view.Get("/finance/vouchers/{id}", a.H(h.show))
+	view.Get("/finance/balance", a.H(h.balance))
+	change := r.With(h.Guard.Partner(changers...))
+	change.Get("/finance/vouchers/{id}/cancel", a.H(h.cancelConfirm))
+	change.Post("/finance/vouchers/{id}/cancel", a.H(h.cancel))
+	change.Get("/finance/codes/{id}/reissue", a.H(h.reissueConfirm))
+	change.Post("/finance/codes/{id}/reissue", a.H(h.reissue))
+
+	can := func(p *auth.Principal) bool { return p.HasAny(viewers...) }
+	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.vouchers", Href: "/finance/vouchers", Allowed: can})
+	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.balance", Href: "/finance/balance", Allowed: can})
+}
