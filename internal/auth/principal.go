@@ -41,6 +41,9 @@ type Principal struct {
 	PartnerName string
 	Roles       []Role
 	Language    string
+	// OnBehalf is set while operator delivery staff work inside a partner's
+	// account (D-1): PartnerID is then that partner and Roles is [delivery].
+	OnBehalf bool
 }
 
 // IsOperator reports whether the principal is operator staff.

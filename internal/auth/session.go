@@ -56,20 +56,29 @@ func (s Sessions) Lookup(ctx context.Context, token string) (*Principal, error) 
 	hash := hashToken(token)
 	var p Principal
 	var lastSeen time.Time
+	var actingFor int64
+	var actingName string
 	err := s.DB.QueryRow(ctx, `
 		SELECT u.id, u.username, u.display_name, u.email, coalesce(u.partner_id, 0),
-		       coalesce(pt.name, ''), u.roles, u.language, s.last_seen_at
+		       coalesce(pt.name, ''), u.roles, u.language, s.last_seen_at,
+		       coalesce(ap.id, 0), coalesce(ap.name, '')
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		LEFT JOIN partners pt ON pt.id = u.partner_id
+		LEFT JOIN partners ap ON ap.id = s.acting_for_partner_id AND 'delivery' = ANY (u.roles) AND EXISTS (
+			SELECT 1 FROM proxy_consents c WHERE c.partner_id = ap.id AND c.signed_on <= $4 AND c.valid_until >= $4)
 		WHERE s.token_hash = $1 AND u.active AND s.expires_at > $2 AND s.last_seen_at > $3`,
-		hash, now, now.Add(-IdleTimeout)).
-		Scan(&p.UserID, &p.Username, &p.DisplayName, &p.Email, &p.PartnerID, &p.PartnerName, &p.Roles, &p.Language, &lastSeen)
+		hash, now, now.Add(-IdleTimeout), clock.Date(now).Format(time.DateOnly)).
+		Scan(&p.UserID, &p.Username, &p.DisplayName, &p.Email, &p.PartnerID, &p.PartnerName, &p.Roles, &p.Language, &lastSeen,
+			&actingFor, &actingName)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNoSession
 	}
 	if err != nil {
 		return nil, err
+	}
+	if actingFor != 0 && p.PartnerID == 0 {
+		p.PartnerID, p.PartnerName, p.Roles, p.OnBehalf = actingFor, actingName, []Role{RoleDelivery}, true
 	}
 	if now.Sub(lastSeen) >= touchEvery {
 		if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1`, hash, now); err != nil {
@@ -119,5 +128,16 @@ func addrOrNil(ip netip.Addr) *netip.Addr {
 func (s Sessions) KeepAliveAt(ctx context.Context, q postgres.Querier, token string, now time.Time) error {
 	_, err := q.Exec(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1`,
 		hashToken(token), now, now.Add(AbsoluteLifetime))
+	return err
+}
+
+// ActFor makes the session with token work inside partnerID's account
+// (0: back to the operator console). The caller checks the consent.
+func (s Sessions) ActFor(ctx context.Context, q postgres.Querier, token string, partnerID int64) error {
+	var p *int64
+	if partnerID != 0 {
+		p = &partnerID
+	}
+	_, err := q.Exec(ctx, `UPDATE sessions SET acting_for_partner_id = $2 WHERE token_hash = $1`, hashToken(token), p)
 	return err
 }

@@ -116,6 +116,9 @@ func Actor(r *http.Request) audit.Entry {
 	e := audit.Entry{IP: ClientIP(r)}
 	if p := auth.PrincipalFrom(r.Context()); p != nil {
 		e.ActorUserID, e.ActorUsername, e.PartnerID = p.UserID, p.Username, p.PartnerID
+		if p.OnBehalf {
+			e.ActingForPartnerID = p.PartnerID
+		}
 	}
 	return e
 }

@@ -31,6 +31,7 @@ type Handlers struct {
 // Routes registers the console's pages on r and their links in nav.
 func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	a := h.Adapter
+	r.With(h.Guard.SignedIn).Post("/delivery/leave", a.H(h.deliveryLeave))
 	r.Route("/operator", func(r chi.Router) {
 		r.Use(h.Guard.Operator())
 		r.Get("/", a.H(h.overview))
@@ -45,6 +46,9 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 		sales.Get("/products/{id}", a.H(h.productEdit))
 		sales.Post("/products/save", a.H(h.productSave))
 		h.partnerRoutes(r)
+		delivery := r.With(h.Guard.Operator(auth.RoleDelivery))
+		delivery.Get("/delivery", a.H(h.deliveryList))
+		delivery.Post("/delivery/{id}/enter", a.H(h.deliveryEnter))
 		admin := r.With(h.Guard.Operator(auth.RoleOpAdmin))
 		admin.Get("/staff", a.H(h.staff))
 		admin.Get("/identity", a.H(h.identityShow))
@@ -61,6 +65,8 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.partners", Href: "/operator/partners"})
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.signups", Href: "/operator/signups", Allowed: isSales})
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.products", Href: "/operator/products", Allowed: isSales})
+	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.delivery", Href: "/operator/delivery",
+		Allowed: func(p *auth.Principal) bool { return p.HasAny(auth.RoleDelivery) }})
 	nav.Add(true, "nav.administration", layout.NavItem{LabelID: "nav.staff", Href: "/operator/staff", Allowed: isAdmin})
 	nav.Add(true, "nav.administration", layout.NavItem{LabelID: "nav.identity", Href: "/operator/identity", Allowed: isAdmin})
 	if h.TestClock != nil {

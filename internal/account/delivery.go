@@ -1,0 +1,81 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/postgres"
+)
+
+// ErrNoConsent means the partner has no proxy-access consent valid today.
+var ErrNoConsent = errors.New("account: no valid proxy-access consent")
+
+// DeliveryAccess is a partner as the delivery staff's list shows it.
+type DeliveryAccess struct {
+	Partner    Partner
+	ValidUntil *time.Time // the latest valid-until of a consent valid today; nil: none
+}
+
+// DeliveryAccessList lists every partner with its consent valid today, if any.
+func (s *Store) DeliveryAccessList(ctx context.Context) ([]DeliveryAccess, error) {
+	today := clock.Date(s.Clock.Now()).Format(time.DateOnly)
+	rows, err := s.DB.Query(ctx, `
+		SELECT p.id, p.name, p.created_at,
+		       (SELECT max(valid_until) FROM proxy_consents c WHERE c.partner_id = p.id AND c.signed_on <= $1 AND c.valid_until >= $1)
+		FROM partners p ORDER BY p.id`, today)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DeliveryAccess, error) {
+		var a DeliveryAccess
+		err := r.Scan(&a.Partner.ID, &a.Partner.Name, &a.Partner.CreatedAt, &a.ValidUntil)
+		if a.ValidUntil != nil {
+			d := clock.SameDay(*a.ValidUntil)
+			a.ValidUntil = &d
+		}
+		return a, err
+	})
+}
+
+// EnterPartner lets delivery staff (actor) work inside partnerID's account
+// in the session with token. It returns ErrNoConsent without a consent
+// valid today, and writes nothing then.
+func (s *Store) EnterPartner(ctx context.Context, token string, partnerID int64, actor audit.Entry) error {
+	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		now := s.Clock.Now()
+		var ok bool
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM proxy_consents WHERE partner_id = $1 AND signed_on <= $2 AND valid_until >= $2)`,
+			partnerID, clock.Date(now).Format(time.DateOnly)).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNoConsent
+		}
+		if err := s.Auth.Sessions.ActFor(ctx, q, token, partnerID); err != nil {
+			return err
+		}
+		return s.auditDelivery(ctx, q, actor, partnerID, "delivery.entered", now)
+	})
+}
+
+// LeavePartner returns the session with token to the operator console.
+func (s *Store) LeavePartner(ctx context.Context, token string, partnerID int64, actor audit.Entry) error {
+	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		if err := s.Auth.Sessions.ActFor(ctx, q, token, 0); err != nil {
+			return err
+		}
+		return s.auditDelivery(ctx, q, actor, partnerID, "delivery.left", s.Clock.Now())
+	})
+}
+
+func (s *Store) auditDelivery(ctx context.Context, q postgres.Querier, actor audit.Entry, partnerID int64, action string, now time.Time) error {
+	actor.At, actor.PartnerID, actor.ActingForPartnerID, actor.Action, actor.ObjectType, actor.ObjectID =
+		now, partnerID, partnerID, action, "partner", fmt.Sprint(partnerID)
+	return audit.Record(ctx, q, actor)
+}
