@@ -73,7 +73,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Issuer = &issuer.Store{DB: pool, Clock: a.Clock}
 	a.Ledger = &ledger.Store{DB: pool, Clock: a.Clock, Contracts: a.Contracts, Accounts: a.Accounts, I18n: bundle}
 	a.Vouchers = &voucher.Service{DB: pool, Clock: a.Clock, Catalog: a.Catalog, Contracts: a.Contracts, Accounts: a.Accounts,
-		Ledger: a.Ledger, I18n: bundle, BaseURL: cfg.BaseURL}
+		Ledger: a.Ledger, Issuer: a.Issuer, I18n: bundle, BaseURL: cfg.BaseURL}
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
 	a.Handler = web.NewHandler(web.Deps{
 		DB: pool, Log: log, Clock: a.Clock, TestClock: a.TestClock, I18n: bundle,

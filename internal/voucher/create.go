@@ -15,6 +15,7 @@ import (
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/i18n"
+	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/mail"
 	"github.com/ccp-partner/portal/internal/money"
@@ -30,6 +31,7 @@ type Service struct {
 	Contracts *contract.Store
 	Accounts  *account.Store
 	Ledger    *ledger.Store
+	Issuer    *issuer.Store
 	I18n      *i18n.Bundle
 	BaseURL   string
 }

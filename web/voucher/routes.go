@@ -41,6 +41,8 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	view.Post("/finance/vouchers", a.H(h.create))
 	view.Get("/finance/vouchers/{id}", a.H(h.show))
 	view.Get("/finance/balance", a.H(h.balance))
+	view.Get("/finance/vouchers/{id}/vouchers.pdf", a.H(h.orderPDF))
+	view.Get("/finance/codes/{id}/voucher.pdf", a.H(h.codePDF))
 	change := r.With(h.Guard.Partner(changers...))
 	change.Get("/finance/vouchers/{id}/cancel", a.H(h.cancelConfirm))
 	change.Post("/finance/vouchers/{id}/cancel", a.H(h.cancel))

@@ -1,0 +1,134 @@
+// Package pdf holds the primitives of the portal's documents: a new A4
+// document with the embedded Japanese font (IPAexGothic, shipped unmodified
+// with its licence in fonts/), text that fits a width, and Japanese-aware
+// line wrapping (fpdf's own wrapping drops a character at each break).
+package pdf
+
+import (
+	_ "embed"
+	"unicode/utf8"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+//go:embed fonts/ipaexg.ttf
+var ipaexGothic []byte
+
+// Font is the family name documents use.
+const Font = "IPAexGothic"
+
+// New returns an A4 portrait document in millimetres with the Japanese font
+// and the given margins, without automatic page breaks.
+func New(margin float64) *fpdf.Fpdf {
+	d := fpdf.New("P", "mm", "A4", "")
+	d.AddUTF8FontFromBytes(Font, "", ipaexGothic)
+	d.SetFont(Font, "", 10)
+	d.SetMargins(margin, margin, margin)
+	d.SetAutoPageBreak(false, margin)
+	d.SetCreator("Partner Portal", true)
+	return d
+}
+
+// noLineStart are characters that may not begin a line (minimal kinsoku).
+const noLineStart = "。、，．）」』】〕〉》ー・：；？！ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.)]}:;?!"
+
+// Wrap splits text into lines no wider than width (in the document's
+// current font), rune by rune, breaking at spaces when it can and never
+// starting a line with closing punctuation or a small kana. Explicit new
+// lines are kept. No character is lost.
+func Wrap(d *fpdf.Fpdf, text string, width float64) []string {
+	var out []string
+	for _, para := range splitLines(text) {
+		out = append(out, wrapParagraph(d, para, width)...)
+	}
+	return out
+}
+
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		if r == '\n' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+func wrapParagraph(d *fpdf.Fpdf, para string, width float64) []string {
+	runes := []rune(para)
+	var lines []string
+	for len(runes) > 0 {
+		n := fitting(d, runes, width)
+		if n < len(runes) {
+			n = breakPoint(runes, n)
+		}
+		lines = append(lines, string(runes[:n]))
+		runes = runes[n:]
+		if len(runes) > 0 && runes[0] == ' ' {
+			runes = runes[1:]
+		}
+	}
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	return lines
+}
+
+// fitting is how many runes of rs fit in width (at least one).
+func fitting(d *fpdf.Fpdf, rs []rune, width float64) int {
+	for n := 1; n <= len(rs); n++ {
+		if d.GetStringWidth(string(rs[:n])) > width {
+			return max(1, n-1)
+		}
+	}
+	return len(rs)
+}
+
+// breakPoint moves a break at n back to the last space of a Latin run, and
+// back past characters that may not start a line.
+func breakPoint(rs []rune, n int) int {
+	if rs[n] != ' ' && n > 0 && utf8.RuneLen(rs[n-1]) == 1 && utf8.RuneLen(rs[n]) == 1 {
+		for i := n - 1; i > n/2; i-- {
+			if rs[i] == ' ' {
+				return i
+			}
+		}
+	}
+	for n > 1 && containsRune(noLineStart, rs[n]) {
+		n--
+	}
+	return n
+}
+
+func containsRune(s string, r rune) bool {
+	for _, c := range s {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Fit returns the largest font size ≤ size (and ≥ min) at which text fits
+// in width.
+func Fit(d *fpdf.Fpdf, text string, width, size, min float64) float64 {
+	for ; size > min; size -= 0.5 {
+		d.SetFontSize(size)
+		if d.GetStringWidth(text) <= width {
+			return size
+		}
+	}
+	return min
+}
+
+// Paragraph writes text wrapped to width at x, advancing y by lineHeight
+// per line, and returns the new y.
+func Paragraph(d *fpdf.Fpdf, x, y, width, lineHeight float64, text string) float64 {
+	for _, line := range Wrap(d, text, width) {
+		d.Text(x, y, line)
+		y += lineHeight
+	}
+	return y
+}
