@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/ccp-partner/portal/internal/voucher"
+	"github.com/ccp-partner/portal/web/webtest"
+)
+
+func readCSV(t *testing.T, body string) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestCSVExports(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	form := orderForm(t, c, [4]string{"1:1", "2", "1", "0"})
+	form.Set("customer", `=HYPERLINK("x")`)
+	form.Set("memo", "株式会社テスト ①向け") // ① is in CP932, 𠮷 below is not
+	res := c.PostForm("/finance/vouchers", form)
+	order := res.Location
+	placeOrder(t, c, [4]string{"1:1", "1", "5", "0"})
+
+	all := c.Get("/finance/vouchers.csv")
+	if !strings.HasPrefix(all.Body, "\uFEFF") || !strings.HasPrefix(all.Header.Get("Content-Type"), "text/csv; charset=utf-8") {
+		t.Fatalf("no BOM or wrong type: %q %s", all.Body[:10], all.Header.Get("Content-Type"))
+	}
+	rows := readCSV(t, all.Body)
+	if strings.Join(rows[0], ",") != strings.Join(voucher.OrderColumns, ",") || len(rows) != 3 {
+		t.Fatalf("header %v, %d rows", rows[0], len(rows))
+	}
+	first := rows[1]
+	if first[1] != `'=HYPERLINK("x")` {
+		t.Errorf("customer not neutralised: %q", first[1])
+	}
+	if first[3] != "1990" || first[4] != "2189" || first[5] != "JPY" || !strings.HasSuffix(first[6], "+09:00") {
+		t.Errorf("row %v", first)
+	}
+	// Filtered as on screen.
+	filtered := readCSV(t, c.Get("/finance/vouchers.csv?customer=HYPERLINK").Body)
+	if len(filtered) != 2 {
+		t.Errorf("filtered export has %d rows", len(filtered))
+	}
+	// One order's codes, in the manual's columns.
+	codes := readCSV(t, c.Get(order+"/codes.csv").Body)
+	if strings.Join(codes[0], ",") != strings.Join(voucher.CodeColumns, ",") || len(codes) != 3 || len(codes[1][1]) != 32 || codes[1][8] != "active" {
+		t.Errorf("codes export: %v", codes)
+	}
+	// Used codes only.
+	id := codes[1][0]
+	var codeID int64
+	env.App.Pool.QueryRow(context.Background(), `SELECT id FROM voucher_codes WHERE id = $1::bigint`, id).Scan(&codeID)
+	if err := env.App.Vouchers.Use(context.Background(), env.App.Pool, codeID, env.App.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	used := readCSV(t, c.Get("/finance/codes/used.csv").Body)
+	if len(used) != 2 || used[1][0] != id || used[1][8] != "used" || !strings.HasSuffix(used[1][11], "+09:00") {
+		t.Errorf("used codes: %v", used)
+	}
+	// Shift_JIS on request.
+	sj := c.Get("/finance/vouchers.csv?encoding=sjis")
+	decoded, err := io.ReadAll(japanese.ShiftJIS.NewDecoder().Reader(bytes.NewReader([]byte(sj.Body))))
+	if err != nil || !strings.Contains(string(decoded), "株式会社テスト ①向け") || bytes.HasPrefix([]byte(sj.Body), []byte("\uFEFF")) {
+		t.Errorf("Shift_JIS export: %v %q", err, decoded)
+	}
+	// Another partner gets 404 for an order's CSV and sees none of Acme's rows.
+	env.AssertOtherPartnerGets404(t, "acme-admin", order+"/codes.csv")
+	if rows := readCSV(t, env.Login(t, "globex-admin").Get("/finance/vouchers.csv").Body); len(rows) != 1 {
+		t.Errorf("globex sees %d rows of orders", len(rows)-1)
+	}
+}
+
+func TestShiftJISReplacesWhatCP932Lacks(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	form := orderForm(t, c, [4]string{"1:1", "1", "1", "0"})
+	form.Set("customer", "𠮷野家")
+	c.PostForm("/finance/vouchers", form)
+	sj := c.Get("/finance/vouchers.csv?encoding=sjis")
+	decoded, _ := io.ReadAll(japanese.ShiftJIS.NewDecoder().Reader(strings.NewReader(sj.Body)))
+	if sj.Status != 200 || !strings.Contains(string(decoded), "?野家") {
+		t.Errorf("%d %q", sj.Status, decoded)
+	}
+}
