@@ -86,3 +86,31 @@ func TestDeliveryAccessEndsWithTheConsent(t *testing.T) {
 		t.Errorf("entering after the consent ended: %d", res.Status)
 	}
 }
+
+func TestOperatorFinanceAdjustsABalanceWithAReason(t *testing.T) {
+	env := webtest.Start(t)
+	fin := env.Login(t, "op-finance")
+	before := env.Fingerprint(t)
+	if res := fin.PostForm("/operator/partners/1/adjust", map[string][]string{"amount": {"0"}, "reason": {""}}); res.Status != http.StatusUnprocessableEntity ||
+		res.Doc.Find("#e-amount").Length() != 1 || res.Doc.Find("#e-reason").Length() != 1 {
+		t.Errorf("bad adjustment: %d", res.Status)
+	}
+	if env.Fingerprint(t) != before {
+		t.Error("a refused adjustment wrote something")
+	}
+	if res := env.Login(t, "op-sales").PostForm("/operator/partners/1/adjust", map[string][]string{"amount": {"100"}, "reason": {"x"}}); res.Status != http.StatusForbidden {
+		t.Errorf("op-sales adjusting: %d", res.Status)
+	}
+	if res := fin.PostForm("/operator/partners/1/adjust", map[string][]string{"amount": {"-1,500"}, "reason": {"振込手数料"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("adjust: %d", res.Status)
+	}
+	page := env.Login(t, "acme-admin").Get("/finance/balance")
+	row := page.Doc.Find(`tr[data-kind="adjustment"]`)
+	if row.Length() != 1 || row.Find("td.amount").Text() != "-¥1,500" || !strings.Contains(row.Text(), "振込手数料") {
+		t.Errorf("partner's history: %q", row.Text())
+	}
+	entries, _ := audit.List(context.Background(), env.App.Pool, audit.Filter{Action: "ledger.adjusted"})
+	if len(entries) != 1 || entries[0].ActorUsername != "op-finance" || entries[0].PartnerID != 1 {
+		t.Errorf("audit: %+v", entries)
+	}
+}

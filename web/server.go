@@ -80,7 +80,7 @@ func NewHandler(d Deps) http.Handler {
 	(&voucherweb.Handlers{Vouchers: d.Vouchers, Accounts: d.Accounts, Ledger: d.Ledger, Clock: d.Clock,
 		Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&partner.Handlers{Accounts: d.Accounts, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
-	(&operator.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Issuer: d.Issuer,
+	(&operator.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Issuer: d.Issuer, Ledger: d.Ledger,
 		Sessions: d.Auth.Sessions, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	return r
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/contract"
+	"github.com/ccp-partner/portal/internal/ledger"
+	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/valid"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
@@ -23,15 +25,25 @@ func (h *Handlers) partnerRoutes(r chi.Router) {
 	sales.Get("/partners/{id}/contract/new", a.H(h.contractNew))
 	sales.Post("/partners/{id}/contract", a.H(h.contractCreate))
 	sales.Post("/partners/{id}/consents", a.H(h.consentRecord))
+	r.With(h.Guard.Operator(auth.RoleFinance)).Post("/partners/{id}/adjust", a.H(h.adjust))
 }
 
 // PartnerPage is the view model of a partner's page in the console.
 type PartnerPage struct {
-	Partner  account.Partner
-	Versions []contract.Version
-	Consents []account.Consent
-	Consent  ConsentForm
-	CanEdit  bool
+	Partner    account.Partner
+	Versions   []contract.Version
+	Consents   []account.Consent
+	Consent    ConsentForm
+	CanEdit    bool
+	Figures    ledger.Figures
+	CanAdjust  bool
+	Adjustment AdjustForm
+}
+
+// AdjustForm is the typed input of operator Finance's balance adjustment.
+type AdjustForm struct {
+	Amount, Reason string
+	Errs           valid.Errors
 }
 
 // ConsentForm is the typed input of the consent form.
@@ -57,7 +69,12 @@ func (h *Handlers) partnerPage(r *http.Request, form ConsentForm) (PartnerPage, 
 	if err != nil {
 		return PartnerPage{}, err
 	}
-	page := PartnerPage{Partner: p, Consent: form, CanEdit: auth.PrincipalFrom(r.Context()).HasAny(auth.RoleSales)}
+	me := auth.PrincipalFrom(r.Context())
+	page := PartnerPage{Partner: p, Consent: form, CanEdit: me.HasAny(auth.RoleSales), CanAdjust: me.HasAny(auth.RoleFinance),
+		Adjustment: AdjustForm{Errs: valid.Errors{}}}
+	if page.Figures, err = h.Ledger.Figures(r.Context(), p.ID); err != nil {
+		return page, err
+	}
 	if page.Versions, err = h.Contracts.Versions(r.Context(), p.ID); err != nil {
 		return page, err
 	}
@@ -122,4 +139,33 @@ func (h *Handlers) versionShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return layout.Render(w, r, http.StatusOK, versionView(p, v, layout.NewPriceGrid(v, products)))
+}
+
+// adjust records operator Finance's manual adjustment of a partner's balance.
+func (h *Handlers) adjust(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.loadPartner(r)
+	if err != nil {
+		return err
+	}
+	form := AdjustForm{Amount: r.FormValue("amount"), Reason: r.FormValue("reason"), Errs: valid.Errors{}}
+	amount, _ := form.Errs.Int("amount", form.Amount, -int64(ledger.MaxAdjustment), int64(ledger.MaxAdjustment))
+	if len(form.Errs) == 0 {
+		err = h.Ledger.Adjust(r.Context(), p.ID, money.Yen(amount), form.Reason, httpx.Actor(r))
+		if errs, ok := httpx.Invalid(err); ok {
+			form.Errs, err = errs, nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(form.Errs) > 0 {
+		page, err := h.partnerPage(r, ConsentForm{Errs: valid.Errors{}})
+		if err != nil {
+			return err
+		}
+		page.Adjustment = form
+		return layout.Render(w, r, http.StatusUnprocessableEntity, partnerView(page, h.Clock.Now()))
+	}
+	httpx.SetFlash(w, "ledger.adjusted")
+	return httpx.Redirect(w, r, fmt.Sprintf("/operator/partners/%d", p.ID))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/issuer"
+	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
 )
@@ -21,6 +22,7 @@ type Handlers struct {
 	Catalog   *catalog.Store
 	Contracts *contract.Store
 	Issuer    *issuer.Store
+	Ledger    *ledger.Store
 	Sessions  auth.Sessions
 	Clock     clock.Clock
 	TestClock *clock.Test // nil in production: the clock page does not exist
