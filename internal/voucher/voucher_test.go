@@ -137,7 +137,9 @@ func TestConcurrentOrdersNeverOverdraw(t *testing.T) {
 }
 
 // setCreditLimit appends a contract version with limit, effective today.
-func setCreditLimit(t *testing.T, e *env, limit money.Yen) {
+func setCreditLimit(t *testing.T, e *env, limit money.Yen) { setCreditLimitTB(t, e, limit) }
+
+func setCreditLimitTB(t testing.TB, e *env, limit money.Yen) {
 	t.Helper()
 	ctx := context.Background()
 	v, err := e.svc.Contracts.InForce(ctx, 1, e.clock.Now())
