@@ -77,7 +77,7 @@ func NewHandler(d Deps) http.Handler {
 	(&signup.Handlers{Accounts: d.Accounts, Adapter: adapter}).Routes(r)
 	(&finance.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Clock: d.Clock,
 		Adapter: adapter, Guard: guard}).Routes(r, nav)
-	(&voucherweb.Handlers{Vouchers: d.Vouchers, Accounts: d.Accounts, Ledger: d.Ledger, Clock: d.Clock,
+	(&voucherweb.Handlers{Vouchers: d.Vouchers, Accounts: d.Accounts, Ledger: d.Ledger, Issuer: d.Issuer, Clock: d.Clock,
 		Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&partner.Handlers{Accounts: d.Accounts, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&operator.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Issuer: d.Issuer, Ledger: d.Ledger,

@@ -70,6 +70,11 @@ func TestTheManualsPatternsOnScreen(t *testing.T) {
 			}
 		})
 	}
+	receipt := c.Get("/finance/vouchers/4/receipt")
+	if receipt.Doc.Find("#subtotal").Text() != "¥17,960" || receipt.Doc.Find("#tax").Text() != "¥1,796" || receipt.Doc.Find("#total-with-tax").Text() != "¥19,756" {
+		t.Errorf("receipt: %q %q %q", receipt.Doc.Find("#subtotal").Text(), receipt.Doc.Find("#tax").Text(), receipt.Doc.Find("#total-with-tax").Text())
+	}
+	env.AssertOtherPartnerGets404(t, "acme-admin", "/finance/vouchers/4/receipt")
 	list := c.Get("/finance/vouchers")
 	if n := list.Doc.Find("#orders tbody tr").Length(); n != 4 {
 		t.Errorf("list shows %d orders", n)

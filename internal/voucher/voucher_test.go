@@ -336,14 +336,21 @@ func TestPaymentSettingsAndContractAreRequired(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r *voucher.Refusal
+	before := fingerprint(t, e)
 	if _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); !errors.As(err, &r) || r.MessageID != "voucher.payment_not_balance" {
 		t.Errorf("without account-balance payment: %v", err)
+	}
+	if fingerprint(t, e) != before {
+		t.Error("the refusal wrote something")
 	}
 	if err := e.clock.Advance(ctx, 400*24*time.Hour, nil); err != nil { // past the contract's end
 		t.Fatal(err)
 	}
 	if _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); !errors.As(err, &r) || r.MessageID != "voucher.no_contract" {
 		t.Errorf("after the contract ended: %v", err)
+	}
+	if fingerprint(t, e) != before {
+		t.Error("the refusal wrote something")
 	}
 }
 

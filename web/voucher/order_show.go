@@ -9,7 +9,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/issuer"
+	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/valid"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/httpx"
@@ -96,4 +99,35 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return layout.Render(w, r, http.StatusOK, showView(page))
+}
+
+// ReceiptPage is the view model of an order's receipt.
+type ReceiptPage struct {
+	Order   voucher.Order
+	Lines   []voucher.Line
+	Issuer  issuer.Identity
+	Contact account.BillingContact
+	Tax     money.Yen
+	Lang    string
+}
+
+// receipt shows a printable receipt of one order: its lines, the
+// consumption tax on the order (rounded down) and the total.
+func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.loadOrder(r)
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(r.Context())
+	page := ReceiptPage{Order: o, Tax: o.TotalWithTax() - o.Total, Lang: p.Language}
+	if page.Lines, err = h.Vouchers.Lines(r.Context(), p.PartnerID, o.ID); err != nil {
+		return err
+	}
+	if page.Issuer, err = h.Issuer.Get(r.Context()); err != nil && !errors.Is(err, issuer.ErrNotSet) {
+		return err
+	}
+	if page.Contact, _, err = h.Accounts.BillingContact(r.Context(), p.PartnerID); err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, receiptView(page))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/httpx"
@@ -20,6 +21,7 @@ type Handlers struct {
 	Vouchers *voucher.Service
 	Accounts *account.Store
 	Ledger   *ledger.Store
+	Issuer   *issuer.Store
 	Clock    clock.Clock
 	Adapter  *httpx.Adapter
 	Guard    httpx.Guard
@@ -40,6 +42,7 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	view.Get("/finance/vouchers/new", a.H(h.newForm))
 	view.Post("/finance/vouchers", a.H(h.create))
 	view.Get("/finance/vouchers/{id}", a.H(h.show))
+	view.Get("/finance/vouchers/{id}/receipt", a.H(h.receipt))
 	view.Get("/finance/balance", a.H(h.balance))
 	view.Get("/finance/vouchers/{id}/vouchers.pdf", a.H(h.orderPDF))
 	view.Get("/finance/codes/{id}/voucher.pdf", a.H(h.codePDF))
