@@ -55,7 +55,7 @@ func Record(ctx context.Context, q postgres.Querier, e Entry) error {
 		INSERT INTO audit_log (at, actor_user_id, actor_username, partner_id, acting_for_partner_id,
 		                       action, object_type, object_id, ip, details)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.At, nullID(e.ActorUserID), e.ActorUsername, nullID(e.PartnerID), nullID(e.ActingForPartnerID),
+		e.At, postgres.NullID(e.ActorUserID), e.ActorUsername, postgres.NullID(e.PartnerID), postgres.NullID(e.ActingForPartnerID),
 		e.Action, e.ObjectType, e.ObjectID, ip, e.Details)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
@@ -102,7 +102,7 @@ func List(ctx context.Context, q postgres.Querier, f Filter) ([]Entry, error) {
 		FROM audit_log
 		WHERE ($1 = 0 OR partner_id = $1) AND ($2 = '' OR action = $2) AND ($4 = '' OR actor_username = $4)
 		  AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)
-		ORDER BY id DESC LIMIT $3`, f.PartnerID, f.Action, f.Limit, f.Actor, nullTime(f.From), nullTime(f.To))
+		ORDER BY id DESC LIMIT $3`, f.PartnerID, f.Action, f.Limit, f.Actor, postgres.NullTime(f.From), postgres.NullTime(f.To))
 	if err != nil {
 		return nil, err
 	}
@@ -118,20 +118,6 @@ func scanEntry(r pgx.CollectableRow) (Entry, error) {
 		e.IP = *ip
 	}
 	return e, err
-}
-
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
-func nullTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }
 
 // Actions lists the distinct actions recorded for partnerID (all when 0),

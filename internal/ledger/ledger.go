@@ -92,7 +92,7 @@ func Append(ctx context.Context, q postgres.Querier, e Entry) (int64, error) {
 	err := q.QueryRow(ctx, `
 		INSERT INTO ledger_entries (partner_id, group_id, at, kind, amount, voucher_order_id, reason, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		e.PartnerID, nullID(e.GroupID), e.At, e.Kind, e.Amount, nullID(e.VoucherOrderID), e.Reason, nullID(e.CreatedBy)).Scan(&id)
+		e.PartnerID, postgres.NullID(e.GroupID), e.At, e.Kind, e.Amount, postgres.NullID(e.VoucherOrderID), e.Reason, postgres.NullID(e.CreatedBy)).Scan(&id)
 	return id, err
 }
 
@@ -116,7 +116,7 @@ func History(ctx context.Context, q postgres.Querier, partnerID int64, f Filter)
 			LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id
 			WHERE l.partner_id = $1) h
 		WHERE ($2 = '' OR kind = $2) AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
-		ORDER BY at, id`, partnerID, string(f.Kind), nullTime(f.From), nullTime(f.To))
+		ORDER BY at, id`, partnerID, string(f.Kind), postgres.NullTime(f.From), postgres.NullTime(f.To))
 	if err != nil {
 		return nil, err
 	}
@@ -126,18 +126,4 @@ func History(ctx context.Context, q postgres.Querier, partnerID int64, f Filter)
 			&e.VoucherOrderID, &e.ExpiresOn, &e.Reason, &e.CreatedBy, &e.Balance)
 		return e, err
 	})
-}
-
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
-func nullTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }

@@ -61,15 +61,7 @@ func (s *Store) History(ctx context.Context, partnerID int64, f Filter) ([]Entry
 // when amount exceeds total available funds, appends e, and emails the
 // notification addresses when available funds cross the threshold.
 func (s *Store) Charge(ctx context.Context, q postgres.Querier, e Entry) (Figures, error) {
-	s = s.With(q)
-	if err := LockPartner(ctx, q, e.PartnerID); err != nil {
-		return Figures{}, err
-	}
-	limit, err := s.creditLimit(ctx, e.PartnerID)
-	if err != nil {
-		return Figures{}, err
-	}
-	before, err := Compute(ctx, q, e.PartnerID, limit)
+	s, before, err := s.locked(ctx, q, e.PartnerID)
 	if err != nil {
 		return before, err
 	}
@@ -82,19 +74,26 @@ func (s *Store) Charge(ctx context.Context, q postgres.Querier, e Entry) (Figure
 // Credit appends a credit (or any entry without a credit check) in q's
 // transaction, under the partner lock.
 func (s *Store) Credit(ctx context.Context, q postgres.Querier, e Entry) (Figures, error) {
-	s = s.With(q)
-	if err := LockPartner(ctx, q, e.PartnerID); err != nil {
-		return Figures{}, err
-	}
-	limit, err := s.creditLimit(ctx, e.PartnerID)
-	if err != nil {
-		return Figures{}, err
-	}
-	before, err := Compute(ctx, q, e.PartnerID, limit)
+	s, before, err := s.locked(ctx, q, e.PartnerID)
 	if err != nil {
 		return before, err
 	}
 	return s.appendAndNotify(ctx, q, e, before)
+}
+
+// locked binds the store to q, takes the partner's lock and returns the
+// figures as they stand under it.
+func (s *Store) locked(ctx context.Context, q postgres.Querier, partnerID int64) (*Store, Figures, error) {
+	s = s.With(q)
+	if err := LockPartner(ctx, q, partnerID); err != nil {
+		return s, Figures{}, err
+	}
+	limit, err := s.creditLimit(ctx, partnerID)
+	if err != nil {
+		return s, Figures{}, err
+	}
+	f, err := Compute(ctx, q, partnerID, limit)
+	return s, f, err
 }
 
 func (s *Store) appendAndNotify(ctx context.Context, q postgres.Querier, e Entry, before Figures) (Figures, error) {

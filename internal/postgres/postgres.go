@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -92,4 +93,20 @@ func Bind(q Querier) DB {
 		panic("postgres: Bind needs a pool or a transaction")
 	}
 	return db
+}
+
+// NullID passes an id of 0 as SQL NULL.
+func NullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// NullTime passes a zero time as SQL NULL.
+func NullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

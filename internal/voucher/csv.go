@@ -217,4 +217,3 @@ func statusLabel(s string) string {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func yen(y money.Yen) string { return strconv.FormatInt(int64(y), 10) }
-

@@ -23,20 +23,20 @@ import (
 
 // FormPage is the view model of the new-order form.
 type FormPage struct {
-	Key           string
-	Groups        []account.Group
-	Options       []ProductOption
-	Lines         []LineValues
-	GroupID       string
-	Customer      string
-	Memo          string
-	Errs          valid.Errors
-	Refusal       *voucher.Refusal
-	NoContract    bool
-	PaymentOK     bool
-	BillingOK     bool
-	Figures       ledger.Figures
-	Lang          string
+	Key        string
+	Groups     []account.Group
+	Options    []ProductOption
+	Lines      []LineValues
+	GroupID    string
+	Customer   string
+	Memo       string
+	Errs       valid.Errors
+	Refusal    *voucher.Refusal
+	NoContract bool
+	PaymentOK  bool
+	BillingOK  bool
+	Figures    ledger.Figures
+	Lang       string
 }
 
 // ProductOption is a product and validity the contract offers, with its prices.

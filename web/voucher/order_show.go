@@ -21,12 +21,12 @@ import (
 
 // ListPage is the view model of the order list.
 type ListPage struct {
-	Orders                                     []voucher.Order
-	Next                                       int64
+	Orders                                       []voucher.Order
+	Next                                         int64
 	Status, CodeStatus, From, To, Customer, Code string
-	CodeNotFound                               bool
-	Errs                                       valid.Errors
-	Now                                        time.Time
+	CodeNotFound                                 bool
+	Errs                                         valid.Errors
+	Now                                          time.Time
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
