@@ -131,3 +131,27 @@ func TestRegistrationNumberCheckDigit(t *testing.T) {
 		t.Errorf("stored: %+v %v", id, err)
 	}
 }
+
+func TestSignupsAreLimitedPerClientAddress(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Client(t)
+	for i := range 5 {
+		if res := c.PostForm("/signup", with(signupForm(), "email", fmt.Sprintf("a%d@newco.example", i))); res.Status != http.StatusSeeOther {
+			t.Fatalf("application %d: %d", i+1, res.Status)
+		}
+	}
+	before := env.Fingerprint(t)
+	res := c.PostForm("/signup", with(signupForm(), "email", "victim@elsewhere.example"))
+	if res.Status != http.StatusTooManyRequests || !webtest.IsTranslated(res.Doc.Find(".form-error").Text()) {
+		t.Errorf("sixth application in an hour: %d", res.Status)
+	}
+	if env.Fingerprint(t) != before {
+		t.Error("the refused application wrote something (or sent mail)")
+	}
+	if err := env.App.TestClock.Advance(context.Background(), time.Hour+time.Minute, nil); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.PostForm("/signup", with(signupForm(), "email", "later@newco.example")); res.Status != http.StatusSeeOther {
+		t.Errorf("an hour later: %d", res.Status)
+	}
+}

@@ -116,9 +116,16 @@ func phone(e valid.Errors, field, v string) {
 	}
 }
 
+// MaxSignupsPerHour limits applications from one client address, since
+// each one emails the address typed in.
+const MaxSignupsPerHour = 5
+
+// ErrTooManySignups means the client address has applied too often.
+var ErrTooManySignups = errors.New("account: too many applications from this address")
+
 // SubmitSignup stores a pending application, emails the applicant a
 // confirmation in their language and audits it. It returns valid.Errors for
-// refused input, writing nothing.
+// refused input or ErrTooManySignups, writing nothing.
 func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) (int64, error) {
 	in.Normalize()
 	if e := in.Validate(); len(e) > 0 {
@@ -127,6 +134,16 @@ func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) 
 	now := s.Clock.Now()
 	var id int64
 	err := postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		if actor.IP.IsValid() {
+			var recent int
+			if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'signup.submitted' AND ip = $1 AND at > $2`,
+				actor.IP, now.Add(-time.Hour)).Scan(&recent); err != nil {
+				return err
+			}
+			if recent >= MaxSignupsPerHour {
+				return ErrTooManySignups
+			}
+		}
 		err := q.QueryRow(ctx, `
 			INSERT INTO signups (created_at, language, first_name, last_name, job_title, email, phone, job_function,
 			       training_opt_in, company_name, country, state, city, street, postal_code)

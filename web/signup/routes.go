@@ -3,6 +3,7 @@
 package signup
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -29,8 +30,9 @@ func (h *Handlers) Routes(r chi.Router) {
 
 // Page is the view model of the sign-up form.
 type Page struct {
-	In   account.Signup
-	Errs valid.Errors
+	In      account.Signup
+	Errs    valid.Errors
+	ErrorID string
 }
 
 func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
@@ -51,6 +53,9 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
 	_, err := h.Accounts.SubmitSignup(r.Context(), in, httpx.Actor(r))
 	if errs, ok := httpx.Invalid(err); ok {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, formView(Page{In: in, Errs: errs}))
+	}
+	if errors.Is(err, account.ErrTooManySignups) {
+		return layout.Render(w, r, http.StatusTooManyRequests, formView(Page{In: in, Errs: valid.Errors{}, ErrorID: "signup.too_many"}))
 	}
 	if err != nil {
 		return err
