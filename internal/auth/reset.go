@@ -24,6 +24,10 @@ const InviteLinkLifetime = 72 * time.Hour
 // resetResendGap stops a flood of reset mails to one user.
 const resetResendGap = time.Minute
 
+// MaxResetMailsPerHour caps the reset mails requested from one client
+// address; past it requests get the usual answer and send nothing.
+const MaxResetMailsPerHour = 10
+
 // ErrResetLinkInvalid means the link is unknown, used or expired.
 var ErrResetLinkInvalid = errors.New("auth: password link invalid, used or expired")
 
@@ -46,6 +50,13 @@ func (s *Service) RequestReset(ctx context.Context, login string, ip netip.Addr)
 			return err
 		}
 		now := s.Clock.Now()
+		if ip.IsValid() {
+			var recent int
+			if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND ip = $2 AND at > $3`,
+				audit.PasswordResetAsk, ip, now.Add(-time.Hour)).Scan(&recent); err != nil || recent >= MaxResetMailsPerHour {
+				return err
+			}
+		}
 		for _, u := range targets {
 			if err := s.sendResetLink(ctx, q, u, ip, now); err != nil {
 				return err

@@ -309,3 +309,18 @@ func auditCounts(t *testing.T, env *webtest.Env) map[string]int {
 	}
 	return counts
 }
+
+func TestResetMailsAreCappedPerClientAddress(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Client(t)
+	users := []string{"acme-admin", "acme-finance", "acme-user", "globex-admin", "globex-finance", "globex-user",
+		"op-admin", "op-sales", "op-delivery", "op-validation", "op-finance"}
+	for _, u := range users {
+		if res := c.PostForm("/password/forgot", url.Values{"login": {u}}); res.Status != http.StatusOK {
+			t.Fatalf("%s: %d", u, res.Status)
+		}
+	}
+	if n := len(env.Outbox(t)); n != auth.MaxResetMailsPerHour {
+		t.Errorf("%d reset mails for %d requests from one address, want %d", n, len(users), auth.MaxResetMailsPerHour)
+	}
+}
