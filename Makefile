@@ -1,7 +1,7 @@
 # The portal's tasks. `make help` lists them.
 GO ?= go
 
-.PHONY: help run test check generate build bench clean-db
+.PHONY: help run test check generate build bench screenshots clean-db
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,11 @@ check: ## fail if gofmt, go vet or templ generation would change anything
 bench: ## run the benchmarks against a real PostgreSQL (about 2 minutes; seeds 1,000,000 codes)
 	@url="$${TEST_DATABASE_URL:-$$($(GO) run ./cmd/portal devdb)}" && \
 	TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./internal/voucher/
+
+screenshots: ## run the browser tests and keep their PNG screenshots in tmp/screenshots
+	mkdir -p tmp/screenshots
+	@url="$${TEST_DATABASE_URL:-$$($(GO) run ./cmd/portal devdb)}" && \
+	TEST_DATABASE_URL="$$url" PORTAL_SCREENSHOTS=$(CURDIR)/tmp/screenshots $(GO) test -count=1 -run Browser ./web/
 
 generate: ## regenerate the templ views
 	$(GO) tool templ generate
