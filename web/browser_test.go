@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestBrowserSignInSwitchToJapaneseSignOut(t *testing.T) {
 	nav, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("nav a, .navgroup-title")].map(e => e.textContent.trim())`))
 	must(err)
 	for _, want := range []string{"ダッシュボード", "アカウント", "ユーザー"} {
-		if !contains(nav, want) {
+		if !slices.Contains(nav, want) {
 			t.Errorf("Japanese navigation %v lacks %q", nav, want)
 		}
 	}
@@ -67,13 +68,4 @@ func TestBrowserSignInSwitchToJapaneseSignOut(t *testing.T) {
 		t.Errorf("sign-out message %q", got)
 	}
 	webtest.Screenshot(t, ctx, "signed-out-ja")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

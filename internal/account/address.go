@@ -35,14 +35,5 @@ func address(e valid.Errors, a Address) {
 	}
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Countries offered by address forms (ISO 3166-1 alpha-2), Japan first.
 var Countries = []string{"JP", "US", "GB", "DE", "FR", "SG", "KR", "TW", "CN", "HK", "AU", "CA", "IN", "TH", "VN", "PH", "ID", "MY"}

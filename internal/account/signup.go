@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func (s Signup) Validate() valid.Errors {
 	e.Text("job_title", s.JobTitle, 100)
 	e.Email("email", s.Email)
 	phone(e, "phone", s.Phone)
-	if !containsString(JobFunctions, s.JobFunction) {
+	if !slices.Contains(JobFunctions, s.JobFunction) {
 		e.Add("job_function", "form.choose")
 	}
 	latinName(e, "company_name", s.CompanyName)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ccp-partner/portal/internal/audit"
@@ -52,19 +53,10 @@ func validRoles(e valid.Errors, roles []auth.Role) {
 		e.Add("roles", "users.role_required")
 	}
 	for _, r := range roles {
-		if !containsRole(auth.PartnerRoles, r) {
+		if !slices.Contains(auth.PartnerRoles, r) {
 			e.Add("roles", "form.choose")
 		}
 	}
-}
-
-func containsRole(list []auth.Role, r auth.Role) bool {
-	for _, x := range list {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 // AddUser creates a user of partnerID without a password and emails them a
@@ -126,7 +118,7 @@ func (s *Store) SetRoles(ctx context.Context, partnerID, id int64, roles []auth.
 	if len(e) > 0 {
 		return e
 	}
-	if id == actor.ActorUserID && !containsRole(roles, auth.RoleAdmin) {
+	if id == actor.ActorUserID && !slices.Contains(roles, auth.RoleAdmin) {
 		return ErrOwnAccount
 	}
 	return s.changeUser(ctx, partnerID, id, actor, "user.roles_changed", func(q postgres.Querier, before User) (map[string]any, error) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,7 +57,7 @@ func (p Product) Validate() valid.Errors {
 	}
 	e.Text("name_ja", p.NameJA, 200)
 	e.Text("name_en", p.NameEN, 200)
-	if !isKind(p.Kind) {
+	if !slices.Contains(Kinds, p.Kind) {
 		e.Add("kind", "form.choose")
 	}
 	if p.MaxYears < 1 || p.MaxYears > 6 {
@@ -66,15 +67,6 @@ func (p Product) Validate() valid.Errors {
 		e.Add("takes_wildcards", "catalog.wildcards_need_fqdns")
 	}
 	return e
-}
-
-func isKind(k string) bool {
-	for _, x := range Kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // Store reads and changes products.

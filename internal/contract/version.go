@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -95,7 +96,7 @@ func (v NewVersion) Validate(products map[int64]catalog.Product, today time.Time
 	if v.EndDate.Before(v.StartDate) {
 		e.Add("end_date", "contract.end_before_start")
 	}
-	if !contains(PaymentTerms, v.PaymentTerms) {
+	if !slices.Contains(PaymentTerms, v.PaymentTerms) {
 		e.Add("payment_terms", "form.choose")
 	}
 	if v.CreditLimit < 0 || v.CreditLimit > MaxCreditLimit {
@@ -137,15 +138,6 @@ func validateEntry(e valid.Errors, en Entry, products map[int64]catalog.Product,
 	if en.DiscountBP < 0 || en.DiscountBP > 10000 {
 		e.Add(field("discount"), "contract.discount_range")
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Store reads and appends contract versions.

@@ -6,6 +6,7 @@ package pdf
 
 import (
 	_ "embed"
+	"strings"
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -96,19 +97,10 @@ func breakPoint(rs []rune, n int) int {
 			}
 		}
 	}
-	for n > 1 && containsRune(noLineStart, rs[n]) {
+	for n > 1 && strings.ContainsRune(noLineStart, rs[n]) {
 		n--
 	}
 	return n
-}
-
-func containsRune(s string, r rune) bool {
-	for _, c := range s {
-		if c == r {
-			return true
-		}
-	}
-	return false
 }
 
 // Fit returns the largest font size ≤ size (and ≥ min) at which text fits

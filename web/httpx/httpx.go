@@ -10,7 +10,10 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
@@ -130,4 +133,13 @@ func Invalid(err error) (valid.Errors, bool) {
 		return e, true
 	}
 	return nil, false
+}
+
+// PathID reads the route parameter name as an id; anything else is "not found".
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, ErrNotFound
+	}
+	return id, nil
 }

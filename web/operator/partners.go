@@ -53,7 +53,7 @@ type ConsentForm struct {
 }
 
 func (h *Handlers) loadPartner(r *http.Request) (account.Partner, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return account.Partner{}, err
 	}
@@ -123,9 +123,9 @@ func (h *Handlers) versionShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var vid int64
-	if _, err := fmt.Sscan(chi.URLParam(r, "vid"), &vid); err != nil {
-		return httpx.ErrNotFound
+	vid, err := httpx.PathID(r, "vid")
+	if err != nil {
+		return err
 	}
 	v, err := h.Contracts.Version(r.Context(), p.ID, vid)
 	if errors.Is(err, contract.ErrNotFound) {

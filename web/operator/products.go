@@ -32,7 +32,7 @@ func (h *Handlers) productNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) productEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -36,16 +33,8 @@ func (h *Handlers) signupsList(w http.ResponseWriter, r *http.Request) error {
 	return layout.Render(w, r, http.StatusOK, signupsView(list, r.URL.Query().Get("status")))
 }
 
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		return 0, httpx.ErrNotFound
-	}
-	return id, nil
-}
-
 func (h *Handlers) loadSignup(r *http.Request) (account.Signup, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return account.Signup{}, err
 	}

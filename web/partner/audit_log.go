@@ -8,6 +8,7 @@ import (
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/valid"
+	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
 )
 
@@ -52,7 +53,7 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) auditEntry(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (h *Handlers) groupCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) groupRename(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (h *Handlers) groupRename(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) groupActive(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ type UserPage struct {
 }
 
 func (h *Handlers) loadUser(r *http.Request) (UserPage, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return UserPage{}, err
 	}

@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -46,9 +43,9 @@ func (h *Handlers) ordersCSV(w http.ResponseWriter, r *http.Request) error {
 
 // orderCodesCSV downloads the codes of one order.
 func (h *Handlers) orderCodesCSV(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return httpx.ErrNotFound
+		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
 	if _, err := h.Vouchers.Order(r.Context(), p.PartnerID, id); errors.Is(err, voucher.ErrOrderNotFound) {

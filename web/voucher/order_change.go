@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/voucher"
@@ -47,9 +44,9 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) loadCode(r *http.Request) (voucher.Code, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return voucher.Code{}, httpx.ErrNotFound
+		return voucher.Code{}, err
 	}
 	c, err := h.Vouchers.CodeByID(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
 	if errors.Is(err, voucher.ErrCodeNotFound) {

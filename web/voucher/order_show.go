@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/issuer"
@@ -73,9 +71,9 @@ type ShowPage struct {
 }
 
 func (h *Handlers) loadOrder(r *http.Request) (voucher.Order, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return voucher.Order{}, httpx.ErrNotFound
+		return voucher.Order{}, err
 	}
 	o, err := h.Vouchers.Order(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
 	if errors.Is(err, voucher.ErrOrderNotFound) {

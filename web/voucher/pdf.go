@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/voucher"
@@ -30,9 +27,9 @@ func (h *Handlers) codePDF(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) pdf(w http.ResponseWriter, r *http.Request, name string, render func(*bytes.Buffer, *auth.Principal, int64) error) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
-		return httpx.ErrNotFound
+		return err
 	}
 	var buf bytes.Buffer
 	err = render(&buf, auth.PrincipalFrom(r.Context()), id)
