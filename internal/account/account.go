@@ -131,11 +131,10 @@ func (s *Store) SetLanguage(ctx context.Context, p *auth.Principal, lang string,
 		if _, err := q.Exec(ctx, `UPDATE users SET language = $2 WHERE id = $1`, p.UserID, lang); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, audit.Entry{
-			At: s.Clock.Now(), ActorUserID: p.UserID, ActorUsername: p.Username, PartnerID: p.PartnerID, IP: ip,
-			Action: audit.LanguageChanged, ObjectType: "user", ObjectID: fmt.Sprint(p.UserID),
-			Details: map[string]any{"from": p.Language, "to": lang},
-		})
+		e := p.OwnEntry(s.Clock.Now(), ip)
+		e.Action, e.ObjectType, e.ObjectID = audit.LanguageChanged, "user", fmt.Sprint(p.UserID)
+		e.Details = map[string]any{"from": p.Language, "to": lang}
+		return audit.Record(ctx, q, e)
 	})
 }
 

@@ -1,6 +1,8 @@
 package account
 
 import (
+	"slices"
+
 	"github.com/ccp-partner/portal/internal/jp"
 	"github.com/ccp-partner/portal/internal/valid"
 )
@@ -19,7 +21,7 @@ type Address struct {
 // address checks a's country, state and postal code (the fields every
 // address form requires); callers check their other lines.
 func address(e valid.Errors, a Address) {
-	if len(a.Country) != 2 {
+	if !slices.Contains(Countries, a.Country) {
 		e.Add("country", "form.choose")
 	}
 	if a.Country == "JP" {

@@ -27,7 +27,7 @@ func (s *Store) DeliveryAccessList(ctx context.Context) ([]DeliveryAccess, error
 	today := clock.Date(s.Clock.Now()).Format(time.DateOnly)
 	rows, err := s.DB.Query(ctx, `
 		SELECT p.id, p.name, p.created_at,
-		       (SELECT max(valid_until) FROM proxy_consents c WHERE c.partner_id = p.id AND c.signed_on <= $1 AND c.valid_until >= $1)
+		       proxy_consent_valid_until(p.id, $1)
 		FROM partners p ORDER BY p.id`, today)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ func (s *Store) EnterPartner(ctx context.Context, token string, partnerID int64,
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		now := s.Clock.Now()
 		var ok bool
-		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM proxy_consents WHERE partner_id = $1 AND signed_on <= $2 AND valid_until >= $2)`,
+		if err := q.QueryRow(ctx, `SELECT proxy_consent_valid_until($1, $2) IS NOT NULL`,
 			partnerID, clock.Date(now).Format(time.DateOnly)).Scan(&ok); err != nil {
 			return err
 		}

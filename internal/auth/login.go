@@ -177,10 +177,9 @@ func (s *Service) Logout(ctx context.Context, p *Principal, token string, ip net
 		if err := s.Sessions.Delete(ctx, q, token); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, audit.Entry{
-			At: s.Clock.Now(), ActorUserID: p.UserID, ActorUsername: p.Username, PartnerID: p.PartnerID,
-			Action: audit.Logout, ObjectType: "user", ObjectID: fmt.Sprint(p.UserID), IP: ip,
-		})
+		e := p.OwnEntry(s.Clock.Now(), ip)
+		e.Action, e.ObjectType, e.ObjectID = audit.Logout, "user", fmt.Sprint(p.UserID)
+		return audit.Record(ctx, q, e)
 	})
 }
 

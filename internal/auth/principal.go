@@ -2,7 +2,11 @@ package auth
 
 import (
 	"context"
+	"net/netip"
 	"slices"
+	"time"
+
+	"github.com/ccp-partner/portal/internal/audit"
 )
 
 // Role is a permission a user holds. Partner staff hold partner roles,
@@ -57,6 +61,18 @@ func (p *Principal) HasAny(roles ...Role) bool {
 		}
 	}
 	return false
+}
+
+// OwnEntry starts the audit entry of the principal's own affairs (signing
+// out, their language): during a delivery session it goes to the staff
+// member's own log, not the partner's, and names the partner they were
+// working for.
+func (p *Principal) OwnEntry(at time.Time, ip netip.Addr) audit.Entry {
+	e := audit.Entry{At: at, ActorUserID: p.UserID, ActorUsername: p.Username, PartnerID: p.PartnerID, IP: ip}
+	if p.OnBehalf {
+		e.PartnerID, e.ActingForPartnerID = 0, p.PartnerID
+	}
+	return e
 }
 
 type principalKey struct{}

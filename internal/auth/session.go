@@ -65,8 +65,8 @@ func (s Sessions) Lookup(ctx context.Context, token string) (*Principal, error) 
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		LEFT JOIN partners pt ON pt.id = u.partner_id
-		LEFT JOIN partners ap ON ap.id = s.acting_for_partner_id AND 'delivery' = ANY (u.roles) AND EXISTS (
-			SELECT 1 FROM proxy_consents c WHERE c.partner_id = ap.id AND c.signed_on <= $4 AND c.valid_until >= $4)
+		LEFT JOIN partners ap ON ap.id = s.acting_for_partner_id AND 'delivery' = ANY (u.roles)
+			AND proxy_consent_valid_until(ap.id, $4) IS NOT NULL
 		WHERE s.token_hash = $1 AND u.active AND s.expires_at > $2 AND s.last_seen_at > $3`,
 		hash, now, now.Add(-IdleTimeout), clock.Date(now).Format(time.DateOnly)).
 		Scan(&p.UserID, &p.Username, &p.DisplayName, &p.Email, &p.PartnerID, &p.PartnerName, &p.Roles, &p.Language, &lastSeen,

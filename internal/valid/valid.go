@@ -91,8 +91,16 @@ func (e Errors) Email(field, value string) bool {
 	return true
 }
 
-// IsEmail reports whether s is one plain address (no display name).
+// MaxEmailLen is the longest address the portal accepts (RFC 5321's limit
+// on a forward path, less its angle brackets).
+const MaxEmailLen = 254
+
+// IsEmail reports whether s is one plain address (no display name) of at
+// most MaxEmailLen bytes.
 func IsEmail(s string) bool {
+	if len(s) > MaxEmailLen {
+		return false
+	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }

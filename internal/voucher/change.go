@@ -51,7 +51,9 @@ func (s *Service) Cancel(ctx context.Context, id int64, actor audit.Entry) error
 func (s *Service) Reissue(ctx context.Context, id int64, actor audit.Entry) (int64, error) {
 	var newID int64
 	err := postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
-		old, err := oneCode(ctx, q, `c.partner_id = $1 AND c.id = $2 AND c.status <> 'reissued' FOR UPDATE OF c`, actor.PartnerID, id)
+		// Lock the code whatever its status: a reissue that lost a race then
+		// finds it reissued (ErrNotReissuable), not missing.
+		old, err := oneCode(ctx, q, `c.partner_id = $1 AND c.id = $2 FOR UPDATE OF c`, actor.PartnerID, id)
 		if err != nil {
 			return err
 		}

@@ -129,24 +129,29 @@ func (s *Service) Create(ctx context.Context, in Input, actor audit.Entry) (id i
 		if err := ledger.LockPartner(ctx, q, actor.PartnerID); err != nil {
 			return err
 		}
-		if id = existingOrder(ctx, q, actor.PartnerID, in.IdempotencyKey); id != 0 {
-			return nil
-		}
 		var err error
+		if id, err = existingOrder(ctx, q, actor.PartnerID, in.IdempotencyKey); err != nil || id != 0 {
+			return err
+		}
 		id, err = s.with(q).place(ctx, q, in, actor)
 		created = err == nil
 		return err
 	})
 	if postgres.IsUniqueViolation(err, "voucher_orders_partner_id_idempotency_key_key") {
-		return existingOrder(ctx, s.DB, actor.PartnerID, in.IdempotencyKey), false, nil
+		id, err = existingOrder(ctx, s.DB, actor.PartnerID, in.IdempotencyKey)
+		return id, false, err
 	}
 	return id, created, err
 }
 
-func existingOrder(ctx context.Context, q postgres.Querier, partnerID int64, key string) int64 {
+// existingOrder returns the id of partnerID's order placed with key, or 0.
+func existingOrder(ctx context.Context, q postgres.Querier, partnerID int64, key string) (int64, error) {
 	var id int64
-	_ = q.QueryRow(ctx, `SELECT id FROM voucher_orders WHERE partner_id = $1 AND idempotency_key = $2`, partnerID, key).Scan(&id)
-	return id
+	err := q.QueryRow(ctx, `SELECT id FROM voucher_orders WHERE partner_id = $1 AND idempotency_key = $2`, partnerID, key).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }
 
 // place does the work of Create inside its transaction.

@@ -257,8 +257,10 @@ func TestReissuedCodeStopsWorkingAndKeepsTheExpiry(t *testing.T) {
 	if codes, _ := e.svc.Codes(ctx, 1, id); len(codes) != 1 || codes[0].ID != newID {
 		t.Errorf("order lists %+v", codes)
 	}
-	if _, err := e.svc.Reissue(ctx, old.ID, acme); !errors.Is(err, voucher.ErrCodeNotFound) {
-		t.Errorf("reissuing the old code again: %v", err)
+	// Reissuing it again (a second click, or a request that lost a race)
+	// is a conflict, not a missing code.
+	if _, err := e.svc.Reissue(ctx, old.ID, acme); !errors.Is(err, voucher.ErrNotReissuable) {
+		t.Errorf("reissuing the old code again: %v, want ErrNotReissuable", err)
 	}
 	// Used codes cannot be reissued; use and reactivation are the two transitions.
 	if err := e.svc.Use(ctx, e.pool, newID, e.clock.Now()); err != nil {

@@ -34,23 +34,26 @@ func (h *Handlers) billingConfirm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return h.saveContact(w, r, c, strings.Join(c.Emails, ", "))
+	return h.saveContact(w, r, c, strings.Join(c.Emails, ", "), valid.Errors{})
 }
 
 func (h *Handlers) billingSave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
-	c := account.BillingContact{Name: f.Get("name"), Organization: f.Get("organization"), Phone: f.Get("phone"),
-		Address: account.Address{Country: f.Get("country"), State: f.Get("state"), City: f.Get("city"),
-			Line1: f.Get("address1"), Line2: f.Get("address2"), PostalCode: f.Get("postal_code")}}
-	return h.saveContact(w, r, c, f.Get("emails"))
+	c := account.BillingContact{Name: f.Text("name"), Organization: f.Text("organization"), Phone: f.Text("phone"),
+		Address: account.Address{Country: f.Text("country"), State: f.Text("state"), City: f.Text("city"),
+			Line1: f.Text("address1"), Line2: f.Text("address2"), PostalCode: f.Text("postal_code")}}
+	return h.saveContact(w, r, c, f.Lines("emails"), f.Errs)
 }
 
-func (h *Handlers) saveContact(w http.ResponseWriter, r *http.Request, c account.BillingContact, emails string) error {
-	errs := valid.Errors{}
-	c.Emails = errs.EmailList("emails", emails)
+// saveContact saves c with the typed email list, unless errs (the fields
+// the form decoder refused) or the contact's own checks find a problem.
+func (h *Handlers) saveContact(w http.ResponseWriter, r *http.Request, c account.BillingContact, emails string, errs valid.Errors) error {
+	if _, refused := errs["emails"]; !refused {
+		c.Emails = errs.EmailList("emails", emails)
+	}
 	var err error
 	if len(errs) == 0 {
 		err = h.Accounts.SaveBillingContact(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, c, httpx.Actor(r))

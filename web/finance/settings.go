@@ -56,11 +56,14 @@ func (h *Handlers) settings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) paymentSave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	ps := account.PaymentSettings{Allowed: r.PostForm["allowed"], Default: r.PostForm.Get("default")}
-	err := h.Accounts.SavePaymentSettings(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, ps, httpx.Actor(r))
+	ps := account.PaymentSettings{Allowed: f.List("allowed"), Default: f.Text("default")}
+	err = f.Do(func() error {
+		return h.Accounts.SavePaymentSettings(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, ps, httpx.Actor(r))
+	})
 	if errs, ok := httpx.Invalid(err); ok {
 		page, err := h.settingsPage(r)
 		if err != nil {
@@ -73,17 +76,20 @@ func (h *Handlers) paymentSave(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) notificationSave(w http.ResponseWriter, r *http.Request) error {
-	threshold, emails := r.FormValue("threshold"), r.FormValue("notification_emails")
-	errs := valid.Errors{}
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	threshold, emails := f.Text("threshold"), f.Lines("notification_emails")
+	errs := f.Errs
 	n := account.Notification{}
 	if v, present := errs.Yen("threshold", threshold, int64(account.MaxThreshold)); present && len(errs) == 0 {
 		y := money.Yen(v)
 		n.Threshold = &y
 	}
-	if strings.TrimSpace(emails) != "" {
+	if _, refused := errs["notification_emails"]; !refused && strings.TrimSpace(emails) != "" {
 		n.Emails = errs.EmailList("notification_emails", emails)
 	}
-	var err error
 	if len(errs) == 0 {
 		err = h.Accounts.SaveNotification(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, n, httpx.Actor(r))
 		if e, ok := httpx.Invalid(err); ok {
@@ -106,6 +112,6 @@ func (h *Handlers) saved(w http.ResponseWriter, r *http.Request, err error, flas
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, flash)
+	httpx.SetFlash(w, r, flash)
 	return httpx.Redirect(w, r, "/finance/settings")
 }

@@ -1,14 +1,28 @@
 package httpx
 
 import (
+	"context"
 	"net/http"
 )
 
 const flashCookie = "portal_flash"
 
+type cookiesKey struct{}
+
+// WithCookies returns ctx carrying the portal's cookie settings, so that
+// helpers without a Cookies value (the flash) write cookies alike.
+func WithCookies(ctx context.Context, c Cookies) context.Context {
+	return context.WithValue(ctx, cookiesKey{}, c)
+}
+
+func cookiesFrom(ctx context.Context) Cookies {
+	c, _ := ctx.Value(cookiesKey{}).(Cookies)
+	return c
+}
+
 // SetFlash shows the message id once, on the next page the user sees.
-func SetFlash(w http.ResponseWriter, messageID string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: messageID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+func SetFlash(w http.ResponseWriter, r *http.Request, messageID string) {
+	http.SetCookie(w, cookiesFrom(r.Context()).cookie(flashCookie, messageID, 0))
 }
 
 // TakeFlash returns the pending flash message id and clears it.
@@ -17,6 +31,6 @@ func TakeFlash(w http.ResponseWriter, r *http.Request) string {
 	if err != nil || c.Value == "" {
 		return ""
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, cookiesFrom(r.Context()).cookie(flashCookie, "", -1))
 	return c.Value
 }

@@ -65,6 +65,10 @@ func (a *Adapter) Error(w http.ResponseWriter, r *http.Request, err error) {
 		a.Render(w, r, se.Status, se.MessageID)
 		return
 	}
+	if _, ok := Invalid(err); ok { // refused input that the handler did not show on its form
+		a.Render(w, r, http.StatusUnprocessableEntity, "error.invalid_input")
+		return
+	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		return // the client went away
 	}

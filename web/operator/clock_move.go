@@ -34,11 +34,18 @@ func (h *Handlers) clockShow(w http.ResponseWriter, r *http.Request) error {
 // clockMove sets, advances or resets the shared test clock and audits it;
 // the operator who moves it stays signed in.
 func (h *Handlers) clockMove(w http.ResponseWriter, r *http.Request) error {
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
 	page := h.clockPage()
-	page.SetTo, page.Advance = r.FormValue("set_to"), r.FormValue("advance")
+	page.SetTo, page.Advance = f.Text("set_to"), f.Text("advance")
+	action := f.Text("action")
+	if !f.OK() {
+		return f.Errs
+	}
 	also := h.auditClock(r)
-	var err error
-	switch r.FormValue("action") {
+	switch action {
 	case "set":
 		t, perr := clock.ParseTime(page.SetTo)
 		if perr != nil {
@@ -61,7 +68,7 @@ func (h *Handlers) clockMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, "clock.moved")
+	httpx.SetFlash(w, r, "clock.moved")
 	return httpx.Redirect(w, r, "/operator/clock")
 }
 

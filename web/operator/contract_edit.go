@@ -118,10 +118,11 @@ func (h *Handlers) contractCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	posted, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	f, err := h.contractForm(r, p, r.PostForm, valid.Errors{})
+	f, err := h.contractForm(r, p, posted.All(), posted.Errs)
 	if err != nil {
 		return err
 	}
@@ -142,7 +143,7 @@ func (h *Handlers) contractCreate(w http.ResponseWriter, r *http.Request) error 
 	if len(f.Errs) > 0 {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, contractFormView(f))
 	}
-	httpx.SetFlash(w, "contract.saved")
+	httpx.SetFlash(w, r, "contract.saved")
 	return httpx.Redirect(w, r, fmt.Sprintf("/operator/partners/%d", p.ID))
 }
 

@@ -25,22 +25,22 @@ func (h *Handlers) identityShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) identitySave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
-	id := issuer.Identity{NameJA: f.Get("name_ja"), NameEN: f.Get("name_en"), PostalCode: f.Get("postal_code"),
-		AddressJA: f.Get("address_ja"), AddressEN: f.Get("address_en"), Phone: f.Get("phone"), Fax: f.Get("fax"),
-		RegistrationNumber: f.Get("registration_number"), BankName: f.Get("bank_name"), BankBranch: f.Get("bank_branch"),
-		BankBranchNumber: f.Get("bank_branch_number"), AccountType: f.Get("account_type"), AccountNumber: f.Get("account_number"),
-		AccountHolder: f.Get("account_holder"), SalesMailingList: f.Get("sales_mailing_list")}
-	err := h.Issuer.Save(r.Context(), id, httpx.Actor(r))
+	id := issuer.Identity{NameJA: f.Text("name_ja"), NameEN: f.Text("name_en"), PostalCode: f.Text("postal_code"),
+		AddressJA: f.Text("address_ja"), AddressEN: f.Text("address_en"), Phone: f.Text("phone"), Fax: f.Text("fax"),
+		RegistrationNumber: f.Text("registration_number"), BankName: f.Text("bank_name"), BankBranch: f.Text("bank_branch"),
+		BankBranchNumber: f.Text("bank_branch_number"), AccountType: f.Text("account_type"), AccountNumber: f.Text("account_number"),
+		AccountHolder: f.Text("account_holder"), SalesMailingList: f.Text("sales_mailing_list")}
+	err = f.Do(func() error { return h.Issuer.Save(r.Context(), id, httpx.Actor(r)) })
 	if errs, ok := httpx.Invalid(err); ok {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, identityView(IdentityPage{ID: id, Errs: errs}))
 	}
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, "identity.saved")
+	httpx.SetFlash(w, r, "identity.saved")
 	return httpx.Redirect(w, r, "/operator/identity")
 }

@@ -91,9 +91,12 @@ func (h *Handlers) partnerShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) consentRecord(w http.ResponseWriter, r *http.Request) error {
-	form := ConsentForm{SignedOn: r.FormValue("signed_on"), ValidUntil: r.FormValue("valid_until"), Note: r.FormValue("note"), Errs: valid.Errors{}}
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	form := ConsentForm{SignedOn: f.Text("signed_on"), ValidUntil: f.Text("valid_until"), Note: f.Text("note"), Errs: f.Errs}
 	c := account.Consent{SignedOn: form.Errs.Date("signed_on", form.SignedOn), ValidUntil: form.Errs.Date("valid_until", form.ValidUntil), Note: form.Note}
-	var err error
 	if len(form.Errs) == 0 {
 		p, perr := h.loadPartner(r)
 		if perr != nil {
@@ -114,7 +117,7 @@ func (h *Handlers) consentRecord(w http.ResponseWriter, r *http.Request) error {
 		}
 		return layout.Render(w, r, http.StatusUnprocessableEntity, partnerView(page, h.Clock.Now()))
 	}
-	httpx.SetFlash(w, "consents.recorded")
+	httpx.SetFlash(w, r, "consents.recorded")
 	return httpx.Redirect(w, r, fmt.Sprintf("/operator/partners/%s", chi.URLParam(r, "id")))
 }
 
@@ -147,7 +150,11 @@ func (h *Handlers) adjust(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	form := AdjustForm{Amount: r.FormValue("amount"), Reason: r.FormValue("reason"), Errs: valid.Errors{}}
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	form := AdjustForm{Amount: f.Text("amount"), Reason: f.Text("reason"), Errs: f.Errs}
 	amount, _ := form.Errs.Int("amount", form.Amount, -int64(ledger.MaxAdjustment), int64(ledger.MaxAdjustment))
 	if len(form.Errs) == 0 {
 		err = h.Ledger.Adjust(r.Context(), p.ID, money.Yen(amount), form.Reason, httpx.Actor(r))
@@ -166,6 +173,6 @@ func (h *Handlers) adjust(w http.ResponseWriter, r *http.Request) error {
 		page.Adjustment = form
 		return layout.Render(w, r, http.StatusUnprocessableEntity, partnerView(page, h.Clock.Now()))
 	}
-	httpx.SetFlash(w, "ledger.adjusted")
+	httpx.SetFlash(w, r, "ledger.adjusted")
 	return httpx.Redirect(w, r, fmt.Sprintf("/operator/partners/%d", p.ID))
 }

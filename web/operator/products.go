@@ -47,15 +47,15 @@ func (h *Handlers) productEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) productSave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
-	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
-	page := ProductPage{MaxYears: f.Get("max_years"), Errs: valid.Errors{}}
-	page.P = catalog.Product{ID: id, Code: f.Get("code"), NameJA: f.Get("name_ja"), NameEN: f.Get("name_en"), Kind: f.Get("kind"),
-		TakesFQDNs: f.Get("takes_fqdns") == "yes", TakesWildcards: f.Get("takes_wildcards") == "yes",
-		ShipsToken: f.Get("ships_token") == "yes", Active: f.Get("active") == "yes"}
+	id, _ := strconv.ParseInt(f.Text("id"), 10, 64)
+	page := ProductPage{MaxYears: f.Text("max_years"), Errs: f.Errs}
+	page.P = catalog.Product{ID: id, Code: f.Text("code"), NameJA: f.Text("name_ja"), NameEN: f.Text("name_en"), Kind: f.Text("kind"),
+		TakesFQDNs: f.Checked("takes_fqdns", "yes"), TakesWildcards: f.Checked("takes_wildcards", "yes"),
+		ShipsToken: f.Checked("ships_token", "yes"), Active: f.Checked("active", "yes")}
 	if id != 0 { // the code is stable: keep the stored one
 		old, err := h.Catalog.Get(r.Context(), id)
 		if err != nil {
@@ -65,7 +65,7 @@ func (h *Handlers) productSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	years, ok := page.Errs.Int("max_years", page.MaxYears, 1, 6)
 	page.P.MaxYears = int(years)
-	if ok {
+	if ok && len(page.Errs) == 0 {
 		_, err := h.Catalog.Save(r.Context(), page.P, httpx.Actor(r))
 		if errs, bad := httpx.Invalid(err); bad {
 			page.Errs = errs
@@ -78,6 +78,6 @@ func (h *Handlers) productSave(w http.ResponseWriter, r *http.Request) error {
 	if len(page.Errs) > 0 {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, productView(page))
 	}
-	httpx.SetFlash(w, "products.saved")
+	httpx.SetFlash(w, r, "products.saved")
 	return httpx.Redirect(w, r, "/operator/products")
 }

@@ -65,7 +65,7 @@ func (h *Handlers) signupApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, "signups.approved")
+	httpx.SetFlash(w, r, "signups.approved")
 	return httpx.Redirect(w, r, fmt.Sprintf("/operator/signups/%d", s.ID))
 }
 
@@ -74,8 +74,12 @@ func (h *Handlers) signupReject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	reason := r.FormValue("reason")
-	err = h.Accounts.RejectSignup(r.Context(), s.ID, reason, httpx.Actor(r))
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	reason := f.Lines("reason")
+	err = f.Do(func() error { return h.Accounts.RejectSignup(r.Context(), s.ID, reason, httpx.Actor(r)) })
 	if errs, ok := httpx.Invalid(err); ok {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, signupView(SignupPage{S: s, Reason: reason, Errs: errs}))
 	}
@@ -85,6 +89,6 @@ func (h *Handlers) signupReject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, "signups.rejected")
+	httpx.SetFlash(w, r, "signups.rejected")
 	return httpx.Redirect(w, r, fmt.Sprintf("/operator/signups/%d", s.ID))
 }

@@ -33,8 +33,15 @@ func (h *Handlers) groupsList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) groupCreate(w http.ResponseWriter, r *http.Request) error {
-	name := r.FormValue("name")
-	_, err := h.Accounts.CreateGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, name, httpx.Actor(r))
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	name := f.Text("name")
+	err = f.Do(func() error {
+		_, err := h.Accounts.CreateGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, name, httpx.Actor(r))
+		return err
+	})
 	return h.groupChanged(w, r, name, err, "groups.created")
 }
 
@@ -43,7 +50,14 @@ func (h *Handlers) groupRename(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.Accounts.RenameGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, r.FormValue("name"), httpx.Actor(r))
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	name := f.Text("name")
+	err = f.Do(func() error {
+		return h.Accounts.RenameGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, name, httpx.Actor(r))
+	})
 	return h.groupChanged(w, r, "", err, "groups.renamed")
 }
 
@@ -52,13 +66,20 @@ func (h *Handlers) groupActive(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.Accounts.SetGroupActive(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, r.FormValue("active") == "yes", httpx.Actor(r))
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	active := f.Checked("active", "yes")
+	err = f.Do(func() error {
+		return h.Accounts.SetGroupActive(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, active, httpx.Actor(r))
+	})
 	return h.groupChanged(w, r, "", err, "groups.saved")
 }
 
 func (h *Handlers) groupChanged(w http.ResponseWriter, r *http.Request, name string, err error, flash string) error {
 	if err == nil {
-		httpx.SetFlash(w, flash)
+		httpx.SetFlash(w, r, flash)
 		return httpx.Redirect(w, r, "/account/groups")
 	}
 	page, perr := h.groupsPage(r)

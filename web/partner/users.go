@@ -40,13 +40,16 @@ func (h *Handlers) usersList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) userAdd(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
-	n := account.NewUser{Username: f.Get("username"), DisplayName: f.Get("display_name"), Email: f.Get("email"),
-		Language: f.Get("language"), Roles: roles(f["roles"])}
-	_, err := h.Accounts.AddUser(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, n, httpx.Actor(r))
+	n := account.NewUser{Username: f.Text("username"), DisplayName: f.Text("display_name"), Email: f.Text("email"),
+		Language: f.Text("language"), Roles: roles(f.List("roles"))}
+	err = f.Do(func() error {
+		_, err := h.Accounts.AddUser(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, n, httpx.Actor(r))
+		return err
+	})
 	if errs, ok := httpx.Invalid(err); ok {
 		page, err := h.usersPage(r, n, errs)
 		if err != nil {
@@ -57,7 +60,7 @@ func (h *Handlers) userAdd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, "users.added")
+	httpx.SetFlash(w, r, "users.added")
 	return httpx.Redirect(w, r, "/account/users")
 }
 
@@ -100,10 +103,14 @@ func (h *Handlers) userRoles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	err = h.Accounts.SetRoles(r.Context(), page.U.PartnerID, page.U.ID, roles(r.PostForm["roles"]), httpx.Actor(r))
+	list := roles(f.List("roles"))
+	err = f.Do(func() error {
+		return h.Accounts.SetRoles(r.Context(), page.U.PartnerID, page.U.ID, list, httpx.Actor(r))
+	})
 	return h.userChanged(w, r, page, err, "users.roles_saved")
 }
 
@@ -112,7 +119,14 @@ func (h *Handlers) userActive(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.Accounts.SetActive(r.Context(), page.U.PartnerID, page.U.ID, r.FormValue("active") == "yes", httpx.Actor(r))
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	active := f.Checked("active", "yes")
+	err = f.Do(func() error {
+		return h.Accounts.SetActive(r.Context(), page.U.PartnerID, page.U.ID, active, httpx.Actor(r))
+	})
 	return h.userChanged(w, r, page, err, "users.status_saved")
 }
 
@@ -128,7 +142,7 @@ func (h *Handlers) userChanged(w http.ResponseWriter, r *http.Request, page User
 	case err != nil:
 		return notFound(err)
 	default:
-		httpx.SetFlash(w, flash)
+		httpx.SetFlash(w, r, flash)
 		return httpx.Redirect(w, r, fmt.Sprintf("/account/users/%d", page.U.ID))
 	}
 	return layout.Render(w, r, http.StatusUnprocessableEntity, userView(page))

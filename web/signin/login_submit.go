@@ -6,6 +6,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/i18n"
+	"github.com/ccp-partner/portal/internal/valid"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
 )
@@ -16,6 +17,7 @@ type LoginPage struct {
 	Next      string
 	ErrorID   string
 	ErrorData map[string]any
+	Errs      valid.Errors // fields refused by the form decoder
 }
 
 func (h *Handlers) loginShow(w http.ResponseWriter, r *http.Request) error {
@@ -26,11 +28,17 @@ func (h *Handlers) loginShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	page := LoginPage{Username: r.PostForm.Get("username"), Next: r.PostForm.Get("next")}
-	token, err := h.Auth.Login(r.Context(), page.Username, r.PostForm.Get("password"), httpx.ClientIP(r), httpx.SessionToken(r))
+	page := LoginPage{Username: f.Text("username"), Next: f.Text("next"), Errs: f.Errs}
+	password := f.Text("password")
+	var token string
+	err = f.Do(func() (err error) {
+		token, err = h.Auth.Login(r.Context(), page.Username, password, httpx.ClientIP(r), httpx.SessionToken(r))
+		return err
+	})
 	if status, refused := h.refusal(r, err, &page); refused {
 		return layout.Render(w, r, status, loginView(page))
 	} else if err != nil {
@@ -44,7 +52,10 @@ func (h *Handlers) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 // status; refused is false for success and for unexpected errors.
 func (h *Handlers) refusal(r *http.Request, err error, page *LoginPage) (status int, refused bool) {
 	var locked *auth.LockedError
-	switch {
+	switch _, invalid := httpx.Invalid(err); {
+	case invalid:
+		page.ErrorID = "form.fix_below"
+		return http.StatusUnprocessableEntity, true
 	case errors.As(err, &locked):
 		page.ErrorID = "auth.locked"
 		page.ErrorData = map[string]any{"Until": i18n.From(r.Context()).DateTime(locked.Until)}
@@ -67,13 +78,17 @@ func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	h.Cookies.ClearSession(w)
-	httpx.SetFlash(w, "auth.logged_out")
+	httpx.SetFlash(w, r, "auth.logged_out")
 	return httpx.Redirect(w, r, "/login")
 }
 
 func (h *Handlers) languageSet(w http.ResponseWriter, r *http.Request) error {
-	lang := r.FormValue("lang")
-	if !i18n.Supported(lang) {
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	lang, back := f.Text("lang"), f.Text("back")
+	if !f.OK() || !i18n.Supported(lang) {
 		return httpx.ErrBadInput
 	}
 	if p := auth.PrincipalFrom(r.Context()); p != nil {
@@ -82,5 +97,5 @@ func (h *Handlers) languageSet(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	h.Cookies.SetLanguage(w, lang)
-	return httpx.Redirect(w, r, httpx.LocalPath(r.FormValue("back"), "/"))
+	return httpx.Redirect(w, r, httpx.LocalPath(back, "/"))
 }

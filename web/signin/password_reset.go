@@ -32,9 +32,15 @@ func (h *Handlers) forgotShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) forgotSubmit(w http.ResponseWriter, r *http.Request) error {
-	page := ForgotPage{Login: r.FormValue("login")}
-	if page.Login == "" {
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	page := ForgotPage{Login: f.Text("login")}
+	if page.ErrorID = f.Errs.ID("login"); page.ErrorID == "" && page.Login == "" {
 		page.ErrorID = "form.required"
+	}
+	if page.ErrorID != "" {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, forgotView(page))
 	}
 	if err := h.Auth.RequestReset(r.Context(), page.Login, httpx.ClientIP(r)); err != nil {
@@ -60,14 +66,24 @@ func (h *Handlers) resetShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) resetSubmit(w http.ResponseWriter, r *http.Request) error {
-	page := newResetPage(r.FormValue("token"))
-	password := r.FormValue("password")
-	if password != r.FormValue("confirm") {
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	page := newResetPage(f.Text("token"))
+	password, confirm := f.Text("password"), f.Text("confirm")
+	page.PasswordErr, page.ConfirmErr = f.Errs.ID("password"), f.Errs.ID("confirm")
+	if page.ConfirmErr == "" && password != confirm {
 		page.ConfirmErr = "auth.password_mismatch"
+	}
+	if page.PasswordErr != "" || page.ConfirmErr != "" {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, resetView(page))
 	}
-	err := h.Auth.ResetPassword(r.Context(), page.Token, password, httpx.ClientIP(r))
+	err = f.Do(func() error { return h.Auth.ResetPassword(r.Context(), page.Token, password, httpx.ClientIP(r)) })
 	switch {
+	case !f.OK(): // only the hidden token can be refused here: the link is then invalid
+		page.Invalid = true
+		return layout.Render(w, r, http.StatusNotFound, resetView(page))
 	case errors.Is(err, auth.ErrResetLinkInvalid):
 		page.Invalid = true
 		return layout.Render(w, r, http.StatusNotFound, resetView(page))
@@ -77,6 +93,6 @@ func (h *Handlers) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	httpx.SetFlash(w, "auth.password_set")
+	httpx.SetFlash(w, r, "auth.password_set")
 	return httpx.Redirect(w, r, "/login")
 }

@@ -40,17 +40,20 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	f := r.PostForm
 	in := account.Signup{
-		Language: i18n.From(r.Context()).Lang(), FirstName: f.Get("first_name"), LastName: f.Get("last_name"),
-		JobTitle: f.Get("job_title"), Email: f.Get("email"), Phone: f.Get("phone"), JobFunction: f.Get("job_function"),
-		TrainingOptIn: f.Get("training_opt_in") == "yes", CompanyName: f.Get("company_name"), Country: f.Get("country"),
-		State: f.Get("state"), City: f.Get("city"), Street: f.Get("street"), PostalCode: f.Get("postal_code"),
+		Language: i18n.From(r.Context()).Lang(), FirstName: f.Text("first_name"), LastName: f.Text("last_name"),
+		JobTitle: f.Text("job_title"), Email: f.Text("email"), Phone: f.Text("phone"), JobFunction: f.Text("job_function"),
+		TrainingOptIn: f.Checked("training_opt_in", "yes"), CompanyName: f.Text("company_name"), Country: f.Text("country"),
+		State: f.Text("state"), City: f.Text("city"), Street: f.Text("street"), PostalCode: f.Text("postal_code"),
 	}
-	_, err := h.Accounts.SubmitSignup(r.Context(), in, httpx.Actor(r))
+	err = f.Do(func() error {
+		_, err := h.Accounts.SubmitSignup(r.Context(), in, httpx.Actor(r))
+		return err
+	})
 	if errs, ok := httpx.Invalid(err); ok {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, formView(Page{In: in, Errs: errs}))
 	}

@@ -39,7 +39,7 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, "voucher.cancelled")
+	httpx.SetFlash(w, r, "voucher.cancelled")
 	return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d", o.ID))
 }
 
@@ -66,18 +66,26 @@ func (h *Handlers) reissueConfirm(w http.ResponseWriter, r *http.Request) error 
 	return layout.Render(w, r, http.StatusOK, reissueView(c, auth.PrincipalFrom(r.Context()).Language))
 }
 
+// reissue replaces the code; of concurrent reissues of one code, one wins
+// and the others get 409 with the reason.
 func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.loadCode(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	newID, err := h.Vouchers.Reissue(r.Context(), c.ID, httpx.Actor(r))
-	if errors.Is(err, voucher.ErrNotReissuable) {
+	newID, err := h.Vouchers.Reissue(r.Context(), id, httpx.Actor(r))
+	switch {
+	case errors.Is(err, voucher.ErrNotReissuable):
 		return errNotReissuable
+	case errors.Is(err, voucher.ErrCodeNotFound):
+		return httpx.ErrNotFound
+	case err != nil:
+		return err
 	}
+	c, err := h.Vouchers.CodeByID(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, newID)
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, "voucher.reissued")
+	httpx.SetFlash(w, r, "voucher.reissued")
 	return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d?codes=show#code-%d", c.OrderID, newID))
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -111,15 +110,20 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return httpx.ErrBadInput
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
 	}
-	page, in := parseOrder(r.PostForm)
-	id, _, err := h.Vouchers.Create(r.Context(), in, httpx.Actor(r))
+	page, in := parseOrder(f)
+	var id int64
+	err = f.Do(func() (err error) {
+		id, _, err = h.Vouchers.Create(r.Context(), in, httpx.Actor(r))
+		return err
+	})
 	var refusal *voucher.Refusal
 	switch errs, invalid := httpx.Invalid(err); {
 	case err == nil:
-		httpx.SetFlash(w, "voucher.created")
+		httpx.SetFlash(w, r, "voucher.created")
 		return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d", id))
 	case invalid:
 		page.Errs = errs
@@ -137,13 +141,13 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 
 // parseOrder reads the form: lines are line<N>_<field>, taken in N order
 // and numbered again from 0, as the domain reports them.
-func parseOrder(f url.Values) (FormPage, voucher.Input) {
-	page := FormPage{Key: f.Get("key"), GroupID: f.Get("group_id"), Customer: f.Get("customer"), Memo: f.Get("memo"), Errs: valid.Errors{}}
+func parseOrder(f *httpx.Form) (FormPage, voucher.Input) {
+	page := FormPage{Key: f.Text("key"), GroupID: f.Text("group_id"), Customer: f.Text("customer"), Memo: f.Text("memo"), Errs: valid.Errors{}}
 	in := voucher.Input{Customer: page.Customer, Memo: page.Memo, IdempotencyKey: page.Key}
 	in.GroupID, _ = strconv.ParseInt(page.GroupID, 10, 64)
 	for i := 0; i < voucher.MaxLines*5; i++ {
-		get := func(name string) string { return strings.TrimSpace(f.Get(voucher.LineField(i, name))) }
-		if _, ok := f[voucher.LineField(i, "product")]; !ok {
+		get := func(name string) string { return strings.TrimSpace(f.Text(voucher.LineField(i, name))) }
+		if !f.Has(voucher.LineField(i, "product")) {
 			continue
 		}
 		lv := LineValues{Product: get("product"), Quantity: get("quantity"), FQDNs: get("fqdns"), Wildcards: get("wildcards"), ShipToken: get("ship_token") == "yes"}

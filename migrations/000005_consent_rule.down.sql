@@ -1,0 +1,1 @@
+DROP FUNCTION proxy_consent_valid_until(bigint, date);
