@@ -86,14 +86,31 @@ func TestApprovalDerivesAFreeUsername(t *testing.T) {
 	}
 }
 
+// TestConsentValidity checks the one rule "a consent is valid on a day" in
+// both of its forms: Go (for the pages) and the SQL function that sessions,
+// the delivery list and entering an account ask.
 func TestConsentValidity(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
 	day := func(s string) time.Time { d, _ := time.ParseInLocation(time.DateOnly, s, clock.Tokyo); return d }
 	c := account.Consent{SignedOn: day("2026-11-01"), ValidUntil: day("2027-10-31")}
+	const globex = 2 // the demo partner without a consent
+	if _, err := s.RecordConsent(ctx, globex, c, operator); err != nil {
+		t.Fatal(err)
+	}
 	for at, want := range map[string]bool{"2026-10-31T23:59:00+09:00": false, "2026-11-01T00:00:00+09:00": true,
 		"2027-10-31T23:59:00+09:00": true, "2027-10-31T15:00:00Z": false} {
 		tm, _ := time.Parse(time.RFC3339, at)
 		if got := c.ValidOn(tm); got != want {
 			t.Errorf("ValidOn(%s) = %v", at, got)
+		}
+		var inSQL bool
+		if err := s.DB.QueryRow(ctx, `SELECT proxy_consent_valid_until($1, $2) IS NOT NULL`, globex,
+			clock.Date(tm).Format(time.DateOnly)).Scan(&inSQL); err != nil {
+			t.Fatal(err)
+		}
+		if inSQL != want {
+			t.Errorf("proxy_consent_valid_until on %s: valid %v, want %v", at, inSQL, want)
 		}
 	}
 }
