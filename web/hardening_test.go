@@ -122,7 +122,7 @@ func TestConcurrentReissuesMakeOneReplacement(t *testing.T) {
 	env := webtest.Start(t)
 	c := env.Login(t, "acme-admin")
 	order := placeOrder(t, c, [4]string{"1:1", "1", "1", "0"})
-	reissue := c.Get(order + "?codes=show").Doc.Find("#codes a.reissue").First().AttrOr("href", "")
+	reissue := c.Get(order+"?codes=show").Doc.Find("#codes a.reissue").First().AttrOr("href", "")
 	if reissue == "" {
 		t.Fatal("no reissue link")
 	}
