@@ -22,6 +22,7 @@ import (
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/ledger"
+	"github.com/ccp-partner/portal/internal/metrics"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/finance"
@@ -50,6 +51,7 @@ type Deps struct {
 	Ledger    *ledger.Store
 	Vouchers  *voucher.Service
 	Cookies   httpx.Cookies
+	Metrics   *metrics.Metrics // nil: no metrics
 }
 
 // NewHandler returns the portal's HTTP handler.
@@ -62,15 +64,16 @@ func NewHandler(d Deps) http.Handler {
 	}
 
 	r := chi.NewRouter()
-	r.Use(requestID, logRequests(d.Log), recoverPanics(adapter),
+	r.Use(requestID, secureHeaders(d.Cookies), measureRequests(d.Metrics), logRequests(d.Log), recoverPanics(adapter),
 		loadSession(d.Auth.Sessions, d.Cookies, adapter), chooseLanguage(d.I18n),
-		layout.Middleware(nav, d.TestClock != nil), protectCrossOrigin(adapter))
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { adapter.Error(w, r, httpx.ErrNotFound) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { adapter.Error(w, r, httpx.ErrNotFound) })
+		layout.Middleware(nav, d.TestClock != nil), protectCrossOrigin(adapter), refuseBadQuery(adapter))
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { adapter.Error(w, r, httpx.ErrNotFound) })
+	r.NotFound(notFound)
+	r.MethodNotAllowed(notFound)
 
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	r.Get("/readyz", ready(d.DB))
-	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static.FS)))
+	r.Handle("/static/*", http.StripPrefix("/static", staticFiles(http.FS(static.FS), notFound)))
 	r.Get("/", home)
 
 	(&signin.Handlers{Auth: d.Auth, Accounts: d.Accounts, Adapter: adapter, Cookies: d.Cookies}).Routes(r)

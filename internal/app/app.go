@@ -25,6 +25,7 @@ import (
 	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/mail"
+	"github.com/ccp-partner/portal/internal/metrics"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web"
@@ -47,7 +48,12 @@ type App struct {
 	Ledger    *ledger.Store
 	Vouchers  *voucher.Service
 	Mail      *mail.Worker
-	Handler   http.Handler
+	Metrics   *metrics.Metrics
+	Handler   http.Handler // the portal's router; Serve adds /metrics to it when Config.MetricsAddr is empty
+
+	metricsOnce sync.Once
+	metricsLn   net.Listener
+	metricsErr  error
 }
 
 // New connects to the database and wires every part. Close releases it.
@@ -75,10 +81,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Vouchers = &voucher.Service{DB: pool, Clock: a.Clock, Catalog: a.Catalog, Contracts: a.Contracts, Accounts: a.Accounts,
 		Ledger: a.Ledger, Issuer: a.Issuer, I18n: bundle, BaseURL: cfg.BaseURL}
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
+	a.Metrics = metrics.New(metrics.Options{Pool: pool, Now: a.Clock.Now, Log: log})
 	a.Handler = web.NewHandler(web.Deps{
 		DB: pool, Log: log, Clock: a.Clock, TestClock: a.TestClock, I18n: bundle,
 		Auth: a.Auth, Accounts: a.Accounts, Catalog: a.Catalog, Contracts: a.Contracts, Issuer: a.Issuer,
 		Ledger: a.Ledger, Vouchers: a.Vouchers, Cookies: httpx.Cookies{Secure: cfg.SecureCookies()},
+		Metrics: a.Metrics,
 	})
 	return a, nil
 }
@@ -94,33 +102,47 @@ func sender(cfg config.Config) mail.Sender {
 // Close releases the database pool.
 func (a *App) Close() { a.Pool.Close() }
 
-// Serve answers HTTP on ln and runs the background workers until ctx is
-// done; then it stops accepting, lets running requests finish (up to 20 s)
-// and stops the workers.
+// Serve answers HTTP on ln (and /metrics on Config.MetricsAddr, when set)
+// and runs the background workers until ctx is done; then it stops
+// accepting, lets running requests finish (up to 20 s) and stops the
+// workers. When one listener fails, the other is shut down too.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	metricsLn, err := a.MetricsListener()
+	if err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	public := a.Handler
+	if metricsLn == nil {
+		public = withMetrics(a.Handler, a.Metrics.Handler())
+	}
+	servers := []*http.Server{a.server(public, 120*time.Second)}
+	listeners := []net.Listener{ln}
+	if metricsLn != nil {
+		servers = append(servers, a.server(metricsOnly(a.Metrics.Handler()), 30*time.Second))
+		listeners = append(listeners, metricsLn)
+		a.Log.Info("metrics listening", "addr", metricsLn.Addr().String())
 	}
 	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
 	workers.Go(func() { a.Mail.Run(workCtx) })
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	var err error
+	served := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { served <- srv.Serve(listeners[i]) }()
+	}
 	select {
 	case err = <-served:
 	case <-ctx.Done():
 		a.Log.Info("shutting down: no new connections, finishing requests")
-		shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		err = srv.Shutdown(shutCtx)
-		cancel()
 	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	for _, srv := range servers {
+		if shutErr := srv.Shutdown(shutCtx); err == nil || errors.Is(err, http.ErrServerClosed) {
+			err = shutErr
+		}
+	}
+	cancel()
 	stopWorkers()
 	workers.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
@@ -131,4 +153,52 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	a.Log.Info("stopped")
 	return nil
+}
+
+func (a *App) server(h http.Handler, writeTimeout time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+}
+
+// MetricsListener opens the listener for /metrics on Config.MetricsAddr the
+// first time it is called and returns it every time; Serve calls it, and a
+// test may call it first to learn the address of ":0". It returns nil, nil
+// when MetricsAddr is empty (then /metrics is on the public listener), and
+// an error naming the address when it cannot listen.
+func (a *App) MetricsListener() (net.Listener, error) {
+	a.metricsOnce.Do(func() {
+		if a.Config.MetricsAddr == "" {
+			return
+		}
+		a.metricsLn, a.metricsErr = net.Listen("tcp", a.Config.MetricsAddr)
+		if a.metricsErr != nil {
+			a.metricsErr = fmt.Errorf("metrics listener (PORTAL_METRICS_ADDR): %w", a.metricsErr)
+		}
+	})
+	return a.metricsLn, a.metricsErr
+}
+
+// metricsOnly answers GET /metrics with h and everything else with 404.
+func metricsOnly(h http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	return mux
+}
+
+// withMetrics answers GET /metrics with metrics ahead of the portal's
+// router, so that scrapes are not logged as page views nor need a session.
+func withMetrics(portal, metrics http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		portal.ServeHTTP(w, r)
+	})
 }

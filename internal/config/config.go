@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,6 +25,9 @@ type Config struct {
 	Env         string // PORTAL_ENV: development (default) or production
 	MailDir     string // PORTAL_MAIL_DIR: .eml files when no SMTP host is set
 	MailFrom    string // PORTAL_MAIL_FROM
+	// MetricsAddr (PORTAL_METRICS_ADDR) is where /metrics is served on a
+	// listener of its own; empty means on the public listener at Addr.
+	MetricsAddr string
 	SMTP        SMTP
 }
 
@@ -47,6 +51,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Env:         orDefault(getenv("PORTAL_ENV"), Development),
 		MailDir:     orDefault(getenv("PORTAL_MAIL_DIR"), "tmp/mail"),
 		MailFrom:    orDefault(getenv("PORTAL_MAIL_FROM"), "portal@localhost"),
+		MetricsAddr: strings.TrimSpace(getenv("PORTAL_METRICS_ADDR")),
 		SMTP: SMTP{
 			Host:     getenv("SMTP_HOST"),
 			Username: getenv("SMTP_USERNAME"),
@@ -75,6 +80,13 @@ func (c Config) validate() []error {
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, errors.New("PORTAL_BASE_URL must be an http(s) URL"))
 	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			errs = append(errs, errors.New("PORTAL_METRICS_ADDR must be a listen address such as 127.0.0.1:9090 or :9090"))
+		} else if c.MetricsAddr == c.Addr {
+			errs = append(errs, errors.New("PORTAL_METRICS_ADDR must differ from PORTAL_ADDR"))
+		}
+	}
 	switch c.SMTP.TLS {
 	case "starttls", "tls", "none":
 	default:
@@ -96,7 +108,12 @@ func (c Config) String() string {
 	if c.SMTP.Host != "" {
 		smtp = fmt.Sprintf("%s:%d (%s, user %q)", c.SMTP.Host, c.SMTP.Port, c.SMTP.TLS, c.SMTP.Username)
 	}
-	return fmt.Sprintf("env=%s addr=%s base=%s db=%s mail=%s", c.Env, c.Addr, c.BaseURL, MaskURL(c.DatabaseURL), smtp)
+	metrics := "public"
+	if c.MetricsAddr != "" {
+		metrics = c.MetricsAddr
+	}
+	return fmt.Sprintf("env=%s addr=%s base=%s db=%s mail=%s metrics=%s", c.Env, c.Addr, c.BaseURL,
+		MaskURL(c.DatabaseURL), smtp, metrics)
 }
 
 // MaskURL hides the password in a connection URL.

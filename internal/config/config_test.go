@@ -41,3 +41,23 @@ func TestHTTPSBaseURLMeansSecureCookies(t *testing.T) {
 		t.Errorf("got %+v", c)
 	}
 }
+
+func TestMetricsAddr(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.MetricsAddr != "" {
+		t.Errorf("default: MetricsAddr %q, err %v; want empty (served on the public listener)", c.MetricsAddr, err)
+	}
+	c, err = Load(env(map[string]string{"PORTAL_METRICS_ADDR": " 127.0.0.1:9090 "}))
+	if err != nil || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("got MetricsAddr %q, err %v", c.MetricsAddr, err)
+	}
+	if !strings.Contains(c.String(), "metrics=127.0.0.1:9090") {
+		t.Errorf("String does not show the metrics address: %s", c)
+	}
+	for _, bad := range []string{"9090", "localhost", ":8080"} {
+		_, err := Load(env(map[string]string{"PORTAL_METRICS_ADDR": bad}))
+		if err == nil || !strings.Contains(err.Error(), "PORTAL_METRICS_ADDR") {
+			t.Errorf("PORTAL_METRICS_ADDR=%q: error %v does not name the variable", bad, err)
+		}
+	}
+}
