@@ -39,15 +39,19 @@ func (System) Now() time.Time { return time.Now() }
 var ErrRefused = errors.New("clock: the test clock is refused in production")
 
 // Test is the shared test clock: system time plus an offset kept in the
-// clock_offset table and re-read at most once a second (the instance that
-// moves it sees the change at once).
+// clock_offset table. Now never waits for the database once the offset is
+// known: a stale offset (older than a second) is refreshed in the
+// background, and the instance that moves the clock sees the change at once.
 type Test struct {
 	db      postgres.DB
 	refresh time.Duration
 
-	mu     sync.Mutex
-	offset time.Duration
-	readAt time.Time
+	mu         sync.Mutex // guards the fields below
+	offset     time.Duration
+	readAt     time.Time
+	loaded     bool
+	generation int // counts moves, so that a slow refresh cannot undo one
+	refreshing bool
 }
 
 // NewTest returns a test clock over the database.
@@ -55,22 +59,44 @@ func NewTest(db postgres.DB) *Test {
 	return &Test{db: db, refresh: time.Second}
 }
 
-// Now returns system time plus the shared offset. If the offset cannot be
-// read, the last known one is used.
+// Now returns system time plus the shared offset. Only the first call reads
+// the offset before answering; if it cannot be read, the last known one
+// (at first none) is used.
 func (c *Test) Now() time.Time {
 	real := time.Now()
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if real.Sub(c.readAt) >= c.refresh {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		var ms int64
-		if err := c.db.QueryRow(ctx, `SELECT offset_ms FROM clock_offset`).Scan(&ms); err == nil {
-			c.offset = time.Duration(ms) * time.Millisecond
-		}
-		cancel()
-		c.readAt = real
+	loaded, offset := c.loaded, c.offset
+	stale := real.Sub(c.readAt) >= c.refresh && !c.refreshing
+	if loaded && stale {
+		c.refreshing = true
 	}
-	return real.Add(c.offset)
+	c.mu.Unlock()
+	switch {
+	case !loaded:
+		offset = c.load()
+	case stale:
+		go c.load()
+	}
+	return real.Add(offset)
+}
+
+// load reads the shared offset and keeps it, unless the clock was moved by
+// this instance meanwhile; it returns the offset now known.
+func (c *Test) load() time.Duration {
+	c.mu.Lock()
+	gen := c.generation
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var ms int64
+	err := c.db.QueryRow(ctx, `SELECT offset_ms FROM clock_offset`).Scan(&ms)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil && gen == c.generation {
+		c.offset = time.Duration(ms) * time.Millisecond
+	}
+	c.readAt, c.loaded, c.refreshing = time.Now(), true, false
+	return c.offset
 }
 
 // Offset reports the current offset from the system time.
@@ -121,7 +147,8 @@ func (c *Test) move(ctx context.Context, next func(time.Duration) time.Duration,
 		return err
 	}
 	c.mu.Lock()
-	c.offset, c.readAt = to, time.Now()
+	c.offset, c.readAt, c.loaded = to, time.Now(), true
+	c.generation++
 	c.mu.Unlock()
 	return nil
 }

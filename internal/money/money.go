@@ -26,3 +26,15 @@ func groupThousands(digits string) string {
 	}
 	return string(out)
 }
+
+// Tax is the consumption tax on net at ratePercent, rounded down (切捨て)
+// once: the rule is applied to a per-rate total (an invoice's, an order's),
+// never line by line and added up. A negative net (a credit) gives the
+// negative of the tax on its absolute value, so that a credit note mirrors
+// the invoice it corrects.
+func Tax(net Yen, ratePercent int) Yen {
+	return net * Yen(ratePercent) / 100 // Go's division truncates toward zero
+}
+
+// WithTax is net plus Tax(net, ratePercent).
+func WithTax(net Yen, ratePercent int) Yen { return net + Tax(net, ratePercent) }

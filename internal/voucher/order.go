@@ -113,7 +113,7 @@ type Order struct {
 
 // TotalWithTax is the total with consumption tax, rounded down (for the CSV;
 // the invoice taxes the month's net once).
-func (o Order) TotalWithTax() money.Yen { return o.Total + o.Total*money.Yen(o.TaxRate)/100 }
+func (o Order) TotalWithTax() money.Yen { return money.WithTax(o.Total, o.TaxRate) }
 
 // CanCancel reports whether the order may be cancelled at now.
 func (o Order) CanCancel(now time.Time) bool {
