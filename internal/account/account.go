@@ -15,16 +15,17 @@ import (
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
 // ErrNotFound means no such row in the caller's scope (another partner's
 // row is "not found" too).
-var ErrNotFound = errors.New("account: not found")
+var ErrNotFound = fault.New(fault.NotFound, "account: not found", "")
 
 // ErrUnsupportedLanguage is returned for a language the portal does not speak.
-var ErrUnsupportedLanguage = errors.New("account: unsupported language")
+var ErrUnsupportedLanguage = fault.New(fault.Invalid, "account: unsupported language", "")
 
 // User is a partner or operator user as listed on the users pages.
 type User struct {

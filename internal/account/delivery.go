@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,11 +9,12 @@ import (
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
 // ErrNoConsent means the partner has no proxy-access consent valid today.
-var ErrNoConsent = errors.New("account: no valid proxy-access consent")
+var ErrNoConsent = fault.New(fault.Forbidden, "account: no valid proxy-access consent", "delivery.no_consent")
 
 // DeliveryAccess is a partner as the delivery staff's list shows it.
 type DeliveryAccess struct {

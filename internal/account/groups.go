@@ -10,12 +10,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
 )
 
 // ErrLastGroup means a partner keeps at least one active management group.
-var ErrLastGroup = errors.New("account: an account keeps at least one active management group")
+var ErrLastGroup = fault.New(fault.Conflict, "account: an account keeps at least one active management group", "")
 
 // Group is a management group; its name is the invoice addressee (S-3).
 type Group struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/jp"
 	"github.com/ccp-partner/portal/internal/mail"
 	"github.com/ccp-partner/portal/internal/postgres"
@@ -28,7 +29,7 @@ const (
 )
 
 // ErrAlreadyReviewed means the application was approved or rejected before.
-var ErrAlreadyReviewed = errors.New("account: the application has already been reviewed")
+var ErrAlreadyReviewed = fault.New(fault.Conflict, "account: the application has already been reviewed", "signups.already_reviewed")
 
 // Signup is an application from the public sign-up form (O-1).
 type Signup struct {
@@ -122,7 +123,7 @@ func phone(e valid.Errors, field, v string) {
 const MaxSignupsPerHour = 5
 
 // ErrTooManySignups means the client address has applied too often.
-var ErrTooManySignups = errors.New("account: too many applications from this address")
+var ErrTooManySignups = fault.New(fault.TooMany, "account: too many applications from this address", "")
 
 // SubmitSignup stores a pending application, emails the applicant a
 // confirmation in their language and audits it. It returns valid.Errors for

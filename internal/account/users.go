@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/mail"
 	"github.com/ccp-partner/portal/internal/postgres"
@@ -18,8 +18,8 @@ import (
 
 // Refusals of user changes.
 var (
-	ErrOwnAccount = errors.New("account: you cannot deactivate yourself or remove your own Administrator role")
-	ErrLastAdmin  = errors.New("account: an account keeps at least one active Administrator")
+	ErrOwnAccount = fault.New(fault.Conflict, "account: you cannot deactivate yourself or remove your own Administrator role", "")
+	ErrLastAdmin  = fault.New(fault.Conflict, "account: an account keeps at least one active Administrator", "")
 )
 
 // NewUser is a user an Administrator adds.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
@@ -77,7 +78,7 @@ const columns = `id, at, coalesce(actor_user_id, 0), actor_username, coalesce(pa
 	coalesce(acting_for_partner_id, 0), action, object_type, object_id, ip, details`
 
 // ErrNotFound means no such entry in the caller's scope.
-var ErrNotFound = errors.New("audit: entry not found")
+var ErrNotFound = fault.New(fault.NotFound, "audit: entry not found", "")
 
 // Get returns entry id of partnerID (any partner when 0), or ErrNotFound.
 func Get(ctx context.Context, q postgres.Querier, partnerID, id int64) (Entry, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
@@ -29,7 +30,7 @@ const (
 var ErrInvalidCredentials = errors.New("auth: invalid username or password")
 
 // ErrTooManyFromAddress means the client address has failed too often.
-var ErrTooManyFromAddress = errors.New("auth: too many failed attempts from this address")
+var ErrTooManyFromAddress = fault.New(fault.TooMany, "auth: too many failed attempts from this address", "")
 
 // LockedError means the username is locked until Until, even for the right password.
 type LockedError struct{ Until time.Time }

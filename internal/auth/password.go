@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/ccp-partner/portal/internal/fault"
 )
 
 // argon2id parameters (OWASP's minimum: 19 MiB, 2 passes, 1 lane); they are
@@ -34,8 +36,8 @@ const (
 
 // ErrPasswordTooShort and ErrPasswordTooLong are returned by CheckPasswordPolicy.
 var (
-	ErrPasswordTooShort = errors.New("password too short")
-	ErrPasswordTooLong  = errors.New("password too long")
+	ErrPasswordTooShort = fault.New(fault.Invalid, "password too short", "")
+	ErrPasswordTooLong  = fault.New(fault.Invalid, "password too long", "")
 )
 
 // CheckPasswordPolicy returns an error when pw is outside the length limits.

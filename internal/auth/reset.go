@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/mail"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
@@ -29,7 +30,7 @@ const resetResendGap = time.Minute
 const MaxResetMailsPerHour = 10
 
 // ErrResetLinkInvalid means the link is unknown, used or expired.
-var ErrResetLinkInvalid = errors.New("auth: password link invalid, used or expired")
+var ErrResetLinkInvalid = fault.New(fault.NotFound, "auth: password link invalid, used or expired", "")
 
 type resetTarget struct {
 	id        int64

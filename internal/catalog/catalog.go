@@ -15,6 +15,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
 )
@@ -23,7 +24,7 @@ import (
 var Kinds = []string{"dv", "ov", "ev", "code_signing", "ev_code_signing", "hardware_token"}
 
 // ErrNotFound means there is no such product.
-var ErrNotFound = errors.New("catalog: product not found")
+var ErrNotFound = fault.New(fault.NotFound, "catalog: product not found", "")
 
 // Product is one sellable product.
 type Product struct {

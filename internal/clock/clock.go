@@ -5,10 +5,10 @@ package clock
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
@@ -36,7 +36,7 @@ type System struct{}
 func (System) Now() time.Time { return time.Now() }
 
 // ErrRefused is returned when the test clock is moved in production.
-var ErrRefused = errors.New("clock: the test clock is refused in production")
+var ErrRefused = fault.New(fault.Forbidden, "clock: the test clock is refused in production", "")
 
 // Test is the shared test clock: system time plus an offset kept in the
 // clock_offset table. Now never waits for the database once the offset is

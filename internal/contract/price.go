@@ -4,8 +4,7 @@
 package contract
 
 import (
-	"errors"
-
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/money"
 )
 
@@ -20,13 +19,13 @@ const (
 
 // Refusals of the unit-price rule.
 var (
-	ErrNoNames       = errors.New("contract: a certificate needs at least one FQDN or wildcard name")
-	ErrTooManyNames  = errors.New("contract: at most 250 names")
-	ErrNegativeNames = errors.New("contract: name counts cannot be negative")
-	ErrNamesNotTaken = errors.New("contract: this product takes no names")
-	ErrNoWildcards   = errors.New("contract: this product takes no wildcard names")
-	ErrQuantity      = errors.New("contract: quantity must be 1 to 1000")
-	ErrPriceNegative = errors.New("contract: prices cannot be negative")
+	ErrNoNames       = fault.New(fault.Invalid, "contract: a certificate needs at least one FQDN or wildcard name", "")
+	ErrTooManyNames  = fault.New(fault.Invalid, "contract: at most 250 names", "")
+	ErrNegativeNames = fault.New(fault.Invalid, "contract: name counts cannot be negative", "")
+	ErrNamesNotTaken = fault.New(fault.Invalid, "contract: this product takes no names", "")
+	ErrNoWildcards   = fault.New(fault.Invalid, "contract: this product takes no wildcard names", "")
+	ErrQuantity      = fault.New(fault.Invalid, "contract: quantity must be 1 to 1000", "")
+	ErrPriceNegative = fault.New(fault.Invalid, "contract: prices cannot be negative", "")
 )
 
 // Prices are what a price entry charges, in yen, tax exclusive.

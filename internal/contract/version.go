@@ -2,7 +2,6 @@ package contract
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -28,10 +28,10 @@ const (
 )
 
 // ErrNoContract means the partner has no contract in force on the day asked.
-var ErrNoContract = errors.New("contract: no contract in force")
+var ErrNoContract = fault.New(fault.Conflict, "contract: no contract in force", "")
 
 // ErrNotFound means no such version for this partner.
-var ErrNotFound = errors.New("contract: version not found")
+var ErrNotFound = fault.New(fault.NotFound, "contract: version not found", "")
 
 // Terms are a version's commercial terms.
 type Terms struct {

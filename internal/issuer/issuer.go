@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/jp"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -41,7 +42,7 @@ type Identity struct {
 }
 
 // ErrNotSet means the operator has not entered its details yet.
-var ErrNotSet = errors.New("issuer: the operator's details are not set")
+var ErrNotSet = fault.New(fault.Conflict, "issuer: the operator's details are not set", "")
 
 // Normalize tidies typed input (spaces, postal code, upper-case T).
 func (id *Identity) Normalize() {

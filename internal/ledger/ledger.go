@@ -7,12 +7,12 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
@@ -62,7 +62,7 @@ type Figures struct {
 }
 
 // ErrInsufficientFunds means a purchase exceeds total available funds.
-var ErrInsufficientFunds = errors.New("ledger: the purchase exceeds total available funds")
+var ErrInsufficientFunds = fault.New(fault.Conflict, "ledger: the purchase exceeds total available funds", "")
 
 // LockPartner takes the partner's row lock for the rest of q's transaction,
 // serialising every credit check and charge of that partner.

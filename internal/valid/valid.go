@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ccp-partner/portal/internal/fault"
 )
 
 // Problem is one field's message id with its template data.
@@ -39,6 +41,9 @@ func (e Errors) Add(field, id string, data ...map[string]any) {
 	}
 	e[field] = p
 }
+
+// FaultKind makes input problems refusals of kind Invalid.
+func (e Errors) FaultKind() fault.Kind { return fault.Invalid }
 
 // Err returns e as an error, or nil when there is no problem.
 func (e Errors) Err() error {

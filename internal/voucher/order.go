@@ -1,12 +1,12 @@
 package voucher
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/valid"
 )
@@ -50,12 +50,12 @@ var (
 	ErrNoContract         = &Refusal{MessageID: "voucher.no_contract"}
 	ErrBillingIncomplete  = &Refusal{MessageID: "voucher.billing_incomplete"}
 	ErrPaymentNotBalance  = &Refusal{MessageID: "voucher.payment_not_balance"}
-	ErrNotCancellable     = errors.New("voucher: the order can no longer be cancelled")
-	ErrNotReissuable      = errors.New("voucher: only an Active code can be reissued")
-	ErrCodeNotFound       = errors.New("voucher: no such code")
-	ErrOrderNotFound      = errors.New("voucher: no such order")
-	ErrCodeNotUsable      = errors.New("voucher: the code is not Active")
-	ErrCodeNotReactivable = errors.New("voucher: only a Used code can be reactivated")
+	ErrNotCancellable     = fault.New(fault.Conflict, "voucher: the order can no longer be cancelled", "voucher.not_cancellable")
+	ErrNotReissuable      = fault.New(fault.Conflict, "voucher: only an Active code can be reissued", "voucher.not_reissuable")
+	ErrCodeNotFound       = fault.New(fault.NotFound, "voucher: no such code", "")
+	ErrOrderNotFound      = fault.New(fault.NotFound, "voucher: no such order", "")
+	ErrCodeNotUsable      = fault.New(fault.Conflict, "voucher: the code is not Active", "")
+	ErrCodeNotReactivable = fault.New(fault.Conflict, "voucher: only a Used code can be reactivated", "")
 )
 
 // LineField names a line's form field, e.g. "line2_quantity".

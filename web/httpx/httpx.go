@@ -17,6 +17,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/valid"
 )
 
@@ -65,8 +66,8 @@ func (a *Adapter) Error(w http.ResponseWriter, r *http.Request, err error) {
 		a.Render(w, r, se.Status, se.MessageID)
 		return
 	}
-	if _, ok := Invalid(err); ok { // refused input that the handler did not show on its form
-		a.Render(w, r, http.StatusUnprocessableEntity, "error.invalid_input")
+	if kind := fault.KindOf(err); kind != fault.Internal {
+		a.Render(w, r, Status(kind), pageMessage(kind, fault.MessageID(err)))
 		return
 	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
@@ -75,6 +76,40 @@ func (a *Adapter) Error(w http.ResponseWriter, r *http.Request, err error) {
 	a.Log.ErrorContext(r.Context(), "request failed", "request_id", RequestID(r.Context()),
 		"method", r.Method, "path", r.URL.Path, "err", err)
 	a.Render(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// statusOf is the one table from a domain refusal's kind to its HTTP
+// status; pages and the JSON API both answer through it.
+var statusOf = map[fault.Kind]int{
+	fault.NotFound:  http.StatusNotFound,
+	fault.Conflict:  http.StatusConflict,
+	fault.Forbidden: http.StatusForbidden,
+	fault.Invalid:   http.StatusUnprocessableEntity,
+	fault.TooMany:   http.StatusTooManyRequests,
+}
+
+// Status returns the HTTP status of a refusal of kind (500 for Internal).
+func Status(kind fault.Kind) int {
+	if s, ok := statusOf[kind]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// kindMessage is each kind's general page, shown when the refusal names none.
+var kindMessage = map[fault.Kind]string{
+	fault.NotFound:  "error.not_found",
+	fault.Conflict:  "error.conflict",
+	fault.Forbidden: "error.forbidden",
+	fault.Invalid:   "error.invalid_input",
+	fault.TooMany:   "error.too_many",
+}
+
+func pageMessage(kind fault.Kind, messageID string) string {
+	if messageID != "" {
+		return messageID
+	}
+	return kindMessage[kind]
 }
 
 type requestIDKey struct{}

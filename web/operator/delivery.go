@@ -1,10 +1,8 @@
 package operator
 
 import (
-	"errors"
 	"net/http"
 
-	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
@@ -25,9 +23,6 @@ func (h *Handlers) deliveryEnter(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = h.Accounts.EnterPartner(r.Context(), httpx.SessionToken(r), p.ID, httpx.Actor(r))
-	if errors.Is(err, account.ErrNoConsent) {
-		return &httpx.StatusError{Status: http.StatusForbidden, MessageID: "delivery.no_consent"}
-	}
 	if err != nil {
 		return err
 	}

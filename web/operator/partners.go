@@ -1,7 +1,6 @@
 package operator
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -57,11 +56,7 @@ func (h *Handlers) loadPartner(r *http.Request) (account.Partner, error) {
 	if err != nil {
 		return account.Partner{}, err
 	}
-	p, err := h.Accounts.Partner(r.Context(), id)
-	if errors.Is(err, account.ErrNotFound) {
-		return p, httpx.ErrNotFound
-	}
-	return p, err
+	return h.Accounts.Partner(r.Context(), id)
 }
 
 func (h *Handlers) partnerPage(r *http.Request, form ConsentForm) (PartnerPage, error) {
@@ -131,9 +126,6 @@ func (h *Handlers) versionShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v, err := h.Contracts.Version(r.Context(), p.ID, vid)
-	if errors.Is(err, contract.ErrNotFound) {
-		return httpx.ErrNotFound
-	}
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package operator
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -37,9 +36,6 @@ func (h *Handlers) productEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, err := h.Catalog.Get(r.Context(), id)
-	if errors.Is(err, catalog.ErrNotFound) {
-		return httpx.ErrNotFound
-	}
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package operator
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -38,11 +37,7 @@ func (h *Handlers) loadSignup(r *http.Request) (account.Signup, error) {
 	if err != nil {
 		return account.Signup{}, err
 	}
-	s, err := h.Accounts.Signup(r.Context(), id)
-	if errors.Is(err, account.ErrNotFound) {
-		return s, httpx.ErrNotFound
-	}
-	return s, err
+	return h.Accounts.Signup(r.Context(), id)
 }
 
 func (h *Handlers) signupShow(w http.ResponseWriter, r *http.Request) error {
@@ -59,9 +54,6 @@ func (h *Handlers) signupApprove(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = h.Accounts.ApproveSignup(r.Context(), s.ID, httpx.Actor(r))
-	if errors.Is(err, account.ErrAlreadyReviewed) {
-		return &httpx.StatusError{Status: http.StatusConflict, MessageID: "signups.already_reviewed"}
-	}
 	if err != nil {
 		return err
 	}
@@ -82,9 +74,6 @@ func (h *Handlers) signupReject(w http.ResponseWriter, r *http.Request) error {
 	err = f.Do(func() error { return h.Accounts.RejectSignup(r.Context(), s.ID, reason, httpx.Actor(r)) })
 	if errs, ok := httpx.Invalid(err); ok {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, signupView(SignupPage{S: s, Reason: reason, Errs: errs}))
-	}
-	if errors.Is(err, account.ErrAlreadyReviewed) {
-		return &httpx.StatusError{Status: http.StatusConflict, MessageID: "signups.already_reviewed"}
 	}
 	if err != nil {
 		return err

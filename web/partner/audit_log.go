@@ -59,7 +59,7 @@ func (h *Handlers) auditEntry(w http.ResponseWriter, r *http.Request) error {
 	}
 	e, err := h.Accounts.AuditEntry(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
 	if err != nil {
-		return notFound(err)
+		return err
 	}
 	details, err := json.MarshalIndent(e.Details, "", "  ")
 	if err != nil {

@@ -93,7 +93,7 @@ func (h *Handlers) groupChanged(w http.ResponseWriter, r *http.Request, name str
 	case errors.Is(err, account.ErrLastGroup):
 		page.ErrorID = "groups.last_group"
 	default:
-		return notFound(err)
+		return err
 	}
 	return layout.Render(w, r, http.StatusUnprocessableEntity, groupsView(page))
 }

@@ -87,7 +87,7 @@ func (h *Handlers) loadUser(r *http.Request) (UserPage, error) {
 	}
 	p := auth.PrincipalFrom(r.Context())
 	u, err := h.Accounts.PartnerUser(r.Context(), p.PartnerID, id)
-	return UserPage{U: u, Self: u.ID == p.UserID, Errs: valid.Errors{}}, notFound(err)
+	return UserPage{U: u, Self: u.ID == p.UserID, Errs: valid.Errors{}}, err
 }
 
 func (h *Handlers) userShow(w http.ResponseWriter, r *http.Request) error {
@@ -140,7 +140,7 @@ func (h *Handlers) userChanged(w http.ResponseWriter, r *http.Request, page User
 	case errors.Is(err, account.ErrLastAdmin):
 		page.ErrorID = "users.last_admin"
 	case err != nil:
-		return notFound(err)
+		return err
 	default:
 		httpx.SetFlash(w, r, flash)
 		return httpx.Redirect(w, r, fmt.Sprintf("/account/users/%d", page.U.ID))

@@ -5,17 +5,18 @@ package partner
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
 import (
 	"fmt"
+	"slices"
+	"time"
+
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/web/layout"
-	"slices"
-	"time"
 )
 
 func dashboardView(p *auth.Principal) templ.Component {

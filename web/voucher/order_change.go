@@ -1,7 +1,6 @@
 package voucher
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -11,9 +10,6 @@ import (
 	"github.com/ccp-partner/portal/web/layout"
 )
 
-var errNotCancellable = &httpx.StatusError{Status: http.StatusConflict, MessageID: "voucher.not_cancellable"}
-var errNotReissuable = &httpx.StatusError{Status: http.StatusConflict, MessageID: "voucher.not_reissuable"}
-
 // cancelConfirm asks before cancelling; an order that cannot be cancelled
 // gets the reason instead.
 func (h *Handlers) cancelConfirm(w http.ResponseWriter, r *http.Request) error {
@@ -22,7 +18,7 @@ func (h *Handlers) cancelConfirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !o.CanCancel(h.Clock.Now()) {
-		return errNotCancellable
+		return voucher.ErrNotCancellable
 	}
 	return layout.Render(w, r, http.StatusOK, cancelView(o))
 }
@@ -32,11 +28,7 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.Vouchers.Cancel(r.Context(), o.ID, httpx.Actor(r))
-	if errors.Is(err, voucher.ErrNotCancellable) {
-		return errNotCancellable
-	}
-	if err != nil {
+	if err := h.Vouchers.Cancel(r.Context(), o.ID, httpx.Actor(r)); err != nil {
 		return err
 	}
 	httpx.SetFlash(w, r, "voucher.cancelled")
@@ -48,11 +40,7 @@ func (h *Handlers) loadCode(r *http.Request) (voucher.Code, error) {
 	if err != nil {
 		return voucher.Code{}, err
 	}
-	c, err := h.Vouchers.CodeByID(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
-	if errors.Is(err, voucher.ErrCodeNotFound) {
-		return c, httpx.ErrNotFound
-	}
-	return c, err
+	return h.Vouchers.CodeByID(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id)
 }
 
 func (h *Handlers) reissueConfirm(w http.ResponseWriter, r *http.Request) error {
@@ -61,7 +49,7 @@ func (h *Handlers) reissueConfirm(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if c.Shown(h.Clock.Now()) != voucher.CodeActive {
-		return errNotReissuable
+		return voucher.ErrNotReissuable
 	}
 	return layout.Render(w, r, http.StatusOK, reissueView(c, auth.PrincipalFrom(r.Context()).Language))
 }
@@ -74,12 +62,7 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	newID, err := h.Vouchers.Reissue(r.Context(), id, httpx.Actor(r))
-	switch {
-	case errors.Is(err, voucher.ErrNotReissuable):
-		return errNotReissuable
-	case errors.Is(err, voucher.ErrCodeNotFound):
-		return httpx.ErrNotFound
-	case err != nil:
+	if err != nil {
 		return err
 	}
 	c, err := h.Vouchers.CodeByID(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, newID)
