@@ -6,8 +6,12 @@ GO ?= go
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: ## run the portal with a database and demo data; prints the URL and logins
-	$(GO) run ./cmd/portal dev
+# run builds bin/portal and runs it (not `go run`, which reports an
+# interrupted program as "exit status 1"): Ctrl-C stops the portal cleanly.
+run: ## build bin/portal, run it with a database and demo data; prints the URL and logins
+	@echo "building bin/portal… (the first build takes a few minutes)"
+	@$(GO) build -o bin/portal ./cmd/portal
+	@bin/portal dev
 
 # The tests create their databases on TEST_DATABASE_URL, else on the server
 # that `portal devdb` finds (DATABASE_URL, 127.0.0.1:5432, or a private
@@ -17,12 +21,20 @@ test: ## run every test (browser tests included) against a real PostgreSQL
 	echo "tests use PostgreSQL at $$url" && \
 	TEST_DATABASE_URL="$$url" $(GO) test -count=1 -p 2 -timeout 20m ./...
 
+# check prints only what failed. The generated views are compared before and
+# after templ generate, so that uncommitted but up-to-date ones pass.
 check: ## fail if gofmt, go vet or templ generation would change anything
-	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt would change: $$out"; exit 1; }
-	$(GO) vet ./...
-	$(GO) tool templ generate >/dev/null
-	@git diff --exit-code -- '*_templ.go' || { echo "templ generate changed files: commit them"; exit 1; }
-	@test -z "$$(git ls-files --others --exclude-standard -- '*_templ.go')" || { echo "untracked generated templ files"; exit 1; }
+	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard -- '*.go')); \
+	test -z "$$out" || { echo "gofmt would change:"; echo "$$out"; exit 1; }
+	@$(GO) vet ./...
+	@before=$$($(templ_sums)) && \
+	{ out=$$($(GO) tool templ generate 2>&1) || { echo "$$out"; echo "templ generate failed"; exit 1; }; } && \
+	after=$$($(templ_sums)) && \
+	test "$$before" = "$$after" || { echo "templ generate changed these files (regenerated now; commit them):"; \
+	printf '%s\n%s\n' "$$before" "$$after" | sort | uniq -u | sed 's/^[0-9a-f]*  /  /' | sort -u; exit 1; }
+
+# templ_sums lists a checksum of every generated view.
+templ_sums = find . \( -path ./.git -o -path ./.data -o -path ./tmp -o -path ./bin \) -prune -o -name '*_templ.go' -print | LC_ALL=C sort | xargs -r sha256sum
 
 bench: ## run the benchmarks against a real PostgreSQL (about 2 minutes; seeds 1,000,000 codes)
 	@url="$${TEST_DATABASE_URL:-$$($(GO) run ./cmd/portal devdb)}" && \
@@ -39,6 +51,8 @@ generate: ## regenerate the templ views
 build: ## build bin/portal
 	$(GO) build -o bin/portal ./cmd/portal
 
-clean-db: ## stop and delete the private development cluster in .data/
-	-runuser -u postgres -- pg_ctl -D $(CURDIR)/.data/postgres stop 2>/dev/null || pg_ctl -D $(CURDIR)/.data/postgres stop
-	rm -rf .data
+# clean-db: see `portal cleandb` (internal/devdb/clean.go).
+clean-db: ## drop the portal and test databases; stop and delete the private cluster in .data/
+	@echo "building bin/portal…"
+	@$(GO) build -o bin/portal ./cmd/portal
+	@bin/portal cleandb

@@ -83,7 +83,10 @@ func dev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	switch err := loadDemo(ctx, cfg, io.Discard); {
 	case err == nil:
 		fmt.Fprintln(stdout, "demo data loaded into the empty database")
-	case !errors.Is(err, demo.ErrNotEmpty):
+	case errors.Is(err, demo.ErrAlreadyLoaded):
+	case errors.Is(err, demo.ErrNotEmpty):
+		fmt.Fprintln(stdout, "the database holds other data, so no demo data was loaded: the demo logins may not work")
+	default:
 		return err
 	}
 	return serveWith(ctx, cfg, stderr, func(url string) {
@@ -110,6 +113,12 @@ func devdbCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintln(stdout, u)
 	return nil
+}
+
+// cleandbCmd drops the development and test databases and deletes the
+// private cluster (make clean-db); see devdb.Clean.
+func cleandbCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	return devdb.Clean(ctx, getenv, devDataDir, stdout)
 }
 
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -156,12 +165,19 @@ func migrate(dbURL, direction string) error {
 	return fmt.Errorf("unknown migrate direction %q (up, down or version)", direction)
 }
 
+// demoCmd loads the demo data; on a database that already holds it, it
+// says so and succeeds, and on one holding other users it fails.
 func demoCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
-	return loadDemo(ctx, cfg, stdout)
+	err = loadDemo(ctx, cfg, stdout)
+	if errors.Is(err, demo.ErrAlreadyLoaded) {
+		fmt.Fprintln(stdout, "demo data is already there: nothing loaded")
+		return nil
+	}
+	return err
 }
 
 func loadDemo(ctx context.Context, cfg config.Config, stdout io.Writer) error {

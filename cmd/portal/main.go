@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,10 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the first signal stops gracefully; a second one ends the process at once
+	}()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
@@ -28,10 +33,14 @@ commands:
                             load demo data when empty, then serve (make run)
   devdb [name]              print the URL of a development database, finding or
                             starting PostgreSQL as dev does (used by make test)
+  cleandb                   drop the development and test databases and delete the
+                            private cluster in .data/ (make clean-db)
   migrate up|down|version   apply, revert or show the database migrations
-  demo                      load demo data into an empty database (not in production)
+  demo                      load demo data into an empty database (not in production);
+                            says so and succeeds when the demo data is already there
   clock show|set <time>|advance <duration>|reset
                             move the shared test clock (not in production)
+  healthcheck               exit 0 if the portal on PORTAL_ADDR answers /readyz with 200
   version                   print the version
 
 configuration comes from the environment; see README.md.
@@ -47,11 +56,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "serve":
-		return serve(ctx, getenv, stdout, stderr)
+		return stoppedCleanly(ctx, serve(ctx, getenv, stdout, stderr))
 	case "dev":
-		return dev(ctx, getenv, stdout, stderr)
+		return stoppedCleanly(ctx, dev(ctx, getenv, stdout, stderr))
 	case "devdb":
 		return devdbCmd(ctx, rest, getenv, stdout, stderr)
+	case "cleandb":
+		return cleandbCmd(ctx, getenv, stdout)
+	case "healthcheck":
+		return healthcheck(ctx, getenv, stdout)
 	case "migrate":
 		return migrateCmd(ctx, rest, getenv, stdout)
 	case "demo":
@@ -67,4 +80,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// stoppedCleanly returns nil for the error of a server command that was
+// told to stop (SIGINT or SIGTERM cancel ctx) before or while it started:
+// stopping is what was asked, not a failure. Serving itself already returns
+// nil after a graceful shutdown.
+func stoppedCleanly(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
 }

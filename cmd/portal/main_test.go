@@ -4,12 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccp-partner/portal/internal/demo"
 	"github.com/ccp-partner/portal/internal/postgres/postgrestest"
 )
 
@@ -32,8 +38,14 @@ func TestMigrateDemoAndClockCommands(t *testing.T) {
 	if !strings.Contains(out.String(), "\ndemo password: ccp-demo-2026\n") {
 		t.Errorf("demo output lacks the password line:\n%s", out.String())
 	}
-	if err := run(ctx, []string{"demo"}, envOf(env), &out, &out); err == nil || !strings.Contains(err.Error(), "not empty") {
-		t.Errorf("demo into a non-empty database: %v", err)
+	// Twice: the demo data is already there, which is fine (docker compose
+	// runs `portal demo` at every start).
+	out.Reset()
+	if err := run(ctx, []string{"demo"}, envOf(env), &out, &out); err != nil {
+		t.Errorf("demo into a database with the demo data: %v", err)
+	}
+	if out.String() != "demo data is already there: nothing loaded\n" {
+		t.Errorf("demo twice printed %q", out.String())
 	}
 	out.Reset()
 	if err := run(ctx, []string{"clock", "set", "2027-01-01 00:00"}, envOf(env), &out, &out); err != nil {
@@ -45,6 +57,29 @@ func TestMigrateDemoAndClockCommands(t *testing.T) {
 	out.Reset()
 	if err := run(ctx, []string{"clock", "advance", "1d"}, envOf(env), &out, &out); err != nil || !strings.Contains(out.String(), "2027-01-02T00:00") {
 		t.Errorf("clock advance: %v %s", err, out.String())
+	}
+}
+
+func TestDemoRefusesADatabaseWithOtherUsers(t *testing.T) {
+	ctx := context.Background()
+	dbURL := postgrestest.NewDB(t)
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `INSERT INTO users (username, email, display_name, password_hash, language, roles, created_at)
+		VALUES ('someone', 'someone@example.com', 'Someone', 'x', 'en', '{op_admin}', now())`); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = run(ctx, []string{"demo"}, envOf(map[string]string{"DATABASE_URL": dbURL}), &out, &out)
+	if !errors.Is(err, demo.ErrNotEmpty) || errors.Is(err, demo.ErrAlreadyLoaded) {
+		t.Errorf("demo into a database with other users: %v", err)
+	}
+	var users int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&users); err != nil || users != 1 {
+		t.Errorf("%d users (%v): the refused demo wrote something", users, err)
 	}
 }
 
@@ -95,6 +130,11 @@ func TestServeStopsGracefully(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// The container health check asks the same server.
+	var hc bytes.Buffer
+	if err := run(context.Background(), []string{"healthcheck"}, envOf(map[string]string{"PORTAL_ADDR": addr}), &hc, &hc); err != nil {
+		t.Errorf("healthcheck of the running portal: %v", err)
+	}
 	// A request in flight when the signal comes is still answered.
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -127,7 +167,100 @@ func TestServeStopsGracefully(t *testing.T) {
 	if _, err := http.Get(url); err == nil {
 		t.Error("still answering after shutdown")
 	}
+	if err := run(context.Background(), []string{"healthcheck"}, envOf(map[string]string{"PORTAL_ADDR": addr}), &hc, &hc); err == nil {
+		t.Error("healthcheck succeeds after shutdown")
+	}
 	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
 		t.Errorf("no stop log line in:\n%s", logs.String())
+	}
+}
+
+// TestServeReturnsNilWhenCancelledBeforeItListens: a SIGINT or SIGTERM
+// while the portal starts is a clean stop too (exit status 0), for serve
+// and for dev (make run).
+func TestServeReturnsNilWhenCancelledBeforeItListens(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_ADDR": "127.0.0.1:0", "PORTAL_MAIL_DIR": t.TempDir()}
+	for _, cmd := range []string{"serve", "dev"} {
+		if err := run(ctx, []string{cmd}, envOf(env), &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+			t.Errorf("%s with a cancelled context: %v", cmd, err)
+		}
+	}
+}
+
+func TestStoppedCleanlyOnlyForgivesCancellation(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	other := errors.New("boom")
+	for _, c := range []struct {
+		ctx  context.Context
+		err  error
+		want error
+	}{
+		{cancelled, fmt.Errorf("open pool: %w", context.Canceled), nil},
+		{cancelled, nil, nil},
+		{cancelled, other, other}, // a real failure during shutdown
+		{context.Background(), context.Canceled, context.Canceled}, // not asked to stop
+	} {
+		if got := stoppedCleanly(c.ctx, c.err); got != c.want {
+			t.Errorf("stoppedCleanly(%v, %v) = %v, want %v", c.ctx.Err(), c.err, got, c.want)
+		}
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/readyz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(status)
+	}))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	env := envOf(map[string]string{"PORTAL_ADDR": ":" + port})
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"healthcheck"}, env, &out, &out); err != nil {
+		t.Errorf("200: %v", err)
+	}
+	status = http.StatusServiceUnavailable
+	if err := run(context.Background(), []string{"healthcheck"}, env, &out, &out); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("503: %v", err)
+	}
+	srv.Close()
+	if err := run(context.Background(), []string{"healthcheck"}, env, &out, &out); err == nil {
+		t.Error("nothing listening: no error")
+	}
+}
+
+func TestHealthcheckTimesOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // accepts connections, never answers
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	start := time.Now()
+	err = run(context.Background(), []string{"healthcheck"}, envOf(map[string]string{"PORTAL_ADDR": ln.Addr().String()}), &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || time.Since(start) > healthcheckTimeout+2*time.Second {
+		t.Errorf("err %v after %s", err, time.Since(start))
+	}
+}
+
+func TestReadyURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080":          "http://127.0.0.1:8080/readyz",
+		"0.0.0.0:8080":   "http://127.0.0.1:8080/readyz",
+		"[::]:8080":      "http://127.0.0.1:8080/readyz",
+		"127.0.0.1:9000": "http://127.0.0.1:9000/readyz",
+		"[::1]:9000":     "http://[::1]:9000/readyz",
+	} {
+		if got, err := readyURL(addr); err != nil || got != want {
+			t.Errorf("readyURL(%q) = %q, %v; want %q", addr, got, err, want)
+		}
+	}
+	if _, err := readyURL("8080"); err == nil {
+		t.Error("readyURL(\"8080\"): no error")
 	}
 }

@@ -21,6 +21,10 @@ const Password = "ccp-demo-2026"
 // ErrNotEmpty is returned when the database already holds users.
 var ErrNotEmpty = errors.New("demo: the database is not empty; demo data goes only into an empty one")
 
+// ErrAlreadyLoaded is returned when the database already holds the demo
+// data: every demo login exists. It wraps ErrNotEmpty.
+var ErrAlreadyLoaded = fmt.Errorf("demo: the demo data is already loaded (%w)", ErrNotEmpty)
+
 // Person is a demo login.
 type Person struct {
 	Username string
@@ -62,8 +66,9 @@ func partnerUsers(prefix, company string) []Person {
 // Load writes the demo data in one transaction: staff, the operator's
 // identity, the catalogue, and the partners with their users, contract and
 // price table, every user with the
-// argon2id hash of Password given in passwordHash. It returns ErrNotEmpty
-// if the database already has users.
+// argon2id hash of Password given in passwordHash. It returns
+// ErrAlreadyLoaded if every demo login already exists, and ErrNotEmpty if
+// the database has other users.
 func Load(ctx context.Context, db postgres.DB, now time.Time, passwordHash string) error {
 	return postgres.InTx(ctx, db, func(q postgres.Querier) error {
 		var users int
@@ -71,7 +76,7 @@ func Load(ctx context.Context, db postgres.DB, now time.Time, passwordHash strin
 			return err
 		}
 		if users > 0 {
-			return ErrNotEmpty
+			return alreadyLoaded(ctx, q)
 		}
 		staff := map[string]int64{}
 		for _, p := range Staff {
@@ -94,6 +99,20 @@ func Load(ctx context.Context, db postgres.DB, now time.Time, passwordHash strin
 		}
 		return nil
 	})
+}
+
+// alreadyLoaded tells a database holding the demo data (ErrAlreadyLoaded)
+// from one holding other users (ErrNotEmpty).
+func alreadyLoaded(ctx context.Context, q postgres.Querier) error {
+	names := Usernames()
+	var found int
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM users WHERE username = ANY ($1)`, names).Scan(&found); err != nil {
+		return err
+	}
+	if found == len(names) {
+		return ErrAlreadyLoaded
+	}
+	return ErrNotEmpty
 }
 
 func loadPartner(ctx context.Context, q postgres.Querier, i int, c Company, now time.Time, hash string, sales int64) error {
