@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/web/webtest"
 )
@@ -153,5 +155,34 @@ func TestSignupsAreLimitedPerClientAddress(t *testing.T) {
 	}
 	if res := c.PostForm("/signup", with(signupForm(), "email", "later@newco.example")); res.Status != http.StatusSeeOther {
 		t.Errorf("an hour later: %d", res.Status)
+	}
+}
+
+// TestConcurrentSignupsFromOneAddressKeepTheCap sends 20 applications at
+// once from one address: the per-address cap holds under concurrency.
+func TestConcurrentSignupsFromOneAddressKeepTheCap(t *testing.T) {
+	env := webtest.Start(t)
+	statuses := make([]int, 20)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			statuses[i] = env.Client(t).PostForm("/signup", with(signupForm(), "email", fmt.Sprintf("c%d@newco.example", i))).Status
+		})
+	}
+	wg.Wait()
+	accepted := 0
+	for _, s := range statuses {
+		if s == http.StatusSeeOther {
+			accepted++
+		} else if s != http.StatusTooManyRequests {
+			t.Errorf("status %d", s)
+		}
+	}
+	var stored int
+	if err := env.App.Pool.QueryRow(context.Background(), `SELECT count(*) FROM signups`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if accepted != account.MaxSignupsPerHour || stored != account.MaxSignupsPerHour {
+		t.Errorf("%d accepted, %d stored; the cap is %d", accepted, stored, account.MaxSignupsPerHour)
 	}
 }

@@ -136,15 +136,10 @@ func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) 
 	now := s.Clock.Now()
 	var id int64
 	err := postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
-		if actor.IP.IsValid() {
-			var recent int
-			if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'signup.submitted' AND ip = $1 AND at > $2`,
-				actor.IP, now.Add(-time.Hour)).Scan(&recent); err != nil {
-				return err
-			}
-			if recent >= MaxSignupsPerHour {
-				return ErrTooManySignups
-			}
+		if ok, err := audit.UnderLimit(ctx, q, audit.SignupSubmitted, actor.IP, now, time.Hour, MaxSignupsPerHour); err != nil {
+			return err
+		} else if !ok {
+			return ErrTooManySignups
 		}
 		err := q.QueryRow(ctx, `
 			INSERT INTO signups (created_at, language, first_name, last_name, job_title, email, phone, job_function,
@@ -161,7 +156,7 @@ func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) 
 			Subject: l.T("mail.signup.subject", data), BodyText: l.T("mail.signup.body", data)}); err != nil {
 			return err
 		}
-		actor.At, actor.ActorUsername, actor.Action, actor.ObjectType, actor.ObjectID = now, in.Email, "signup.submitted", "signup", fmt.Sprint(id)
+		actor.At, actor.ActorUsername, actor.Action, actor.ObjectType, actor.ObjectID = now, in.Email, audit.SignupSubmitted, "signup", fmt.Sprint(id)
 		actor.Details = map[string]any{"company": in.CompanyName}
 		return audit.Record(ctx, q, actor)
 	})

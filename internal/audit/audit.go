@@ -39,6 +39,7 @@ const (
 	PasswordChanged  = "password.changed"
 	PasswordResetAsk = "password.reset_requested"
 	LanguageChanged  = "user.language_changed"
+	SignupSubmitted  = "signup.submitted"
 	ClockMoved       = "clock.moved"
 )
 

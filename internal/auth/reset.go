@@ -51,12 +51,8 @@ func (s *Service) RequestReset(ctx context.Context, login string, ip netip.Addr)
 			return err
 		}
 		now := s.Clock.Now()
-		if ip.IsValid() {
-			var recent int
-			if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND ip = $2 AND at > $3`,
-				audit.PasswordResetAsk, ip, now.Add(-time.Hour)).Scan(&recent); err != nil || recent >= MaxResetMailsPerHour {
-				return err
-			}
+		if ok, err := audit.UnderLimit(ctx, q, audit.PasswordResetAsk, ip, now, time.Hour, MaxResetMailsPerHour); err != nil || !ok {
+			return err // over the limit: nothing is sent, and the page says the same as ever
 		}
 		for _, u := range targets {
 			if err := s.sendResetLink(ctx, q, u, ip, now); err != nil {
