@@ -117,7 +117,7 @@ func TestEveryChangeIsAuditedWithItsActor(t *testing.T) {
 		if res := s.c.PostForm(s.path, form); res.Status != http.StatusSeeOther {
 			t.Fatalf("%s: %d %s", s.path, res.Status, res.Doc.Find(".field-error, .form-error").Text())
 		}
-		entries, _ := audit.List(context.Background(), env.App.Pool, audit.Filter{Action: s.action})
+		entries, _ := audit.List(context.Background(), env.App.Pool, audit.Filter{Action: audit.Action(s.action)})
 		if len(entries) == 0 || entries[0].ActorUsername != s.actor || !entries[0].IP.IsValid() {
 			t.Errorf("%s: audit %+v, want actor %s", s.action, entries, s.actor)
 		}

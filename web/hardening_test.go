@@ -173,7 +173,7 @@ func TestOperatorsOwnSettingsDuringDeliveryStayOutOfThePartnersLog(t *testing.T)
 		t.Errorf("language entry: partner %d, acting for %d, by %s; want the staff member's own entry naming Acme",
 			e.PartnerID, e.ActingForPartnerID, e.ActorUsername)
 	}
-	if got := env.Login(t, "acme-admin").Get("/account/audit").Doc.Find(`td[data-action="` + audit.LanguageChanged + `"]`).Length(); got != 0 {
+	if got := env.Login(t, "acme-admin").Get("/account/audit").Doc.Find(`td[data-action="` + string(audit.LanguageChanged) + `"]`).Length(); got != 0 {
 		t.Errorf("Acme's audit log shows %d language changes of the operator", got)
 	}
 }

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -116,7 +115,7 @@ func (s *Store) SaveBillingContact(ctx context.Context, partnerID int64, b Billi
 		if err != nil {
 			return err
 		}
-		actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID = now, partnerID, "billing_contact.saved", "billing_contact", fmt.Sprint(partnerID)
+		actor = actor.In(partnerID).Of(now, audit.BillingContactSaved, "billing_contact", partnerID)
 		actor.Details = map[string]any{"contact": b}
 		return audit.Record(ctx, q, actor)
 	})

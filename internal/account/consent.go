@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -56,7 +55,7 @@ func (s *Store) RecordConsent(ctx context.Context, partnerID int64, c Consent, a
 			partnerID, c.SignedOn, c.ValidUntil, actor.ActorUserID, now, c.Note).Scan(&id); err != nil {
 			return err
 		}
-		actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID = now, partnerID, "consent.recorded", "proxy_consent", fmt.Sprint(id)
+		actor = actor.In(partnerID).Of(now, audit.ConsentRecorded, "proxy_consent", id)
 		actor.Details = map[string]any{"signed_on": c.SignedOn.Format(time.DateOnly), "valid_until": c.ValidUntil.Format(time.DateOnly)}
 		return audit.Record(ctx, q, actor)
 	})

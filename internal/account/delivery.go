@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -60,7 +59,7 @@ func (s *Store) EnterPartner(ctx context.Context, token string, partnerID int64,
 		if err := s.Auth.Sessions.ActFor(ctx, q, token, partnerID); err != nil {
 			return err
 		}
-		return s.auditDelivery(ctx, q, actor, partnerID, "delivery.entered", now)
+		return s.auditDelivery(ctx, q, actor, partnerID, audit.DeliveryEntered, now)
 	})
 }
 
@@ -70,12 +69,12 @@ func (s *Store) LeavePartner(ctx context.Context, token string, partnerID int64,
 		if err := s.Auth.Sessions.ActFor(ctx, q, token, 0); err != nil {
 			return err
 		}
-		return s.auditDelivery(ctx, q, actor, partnerID, "delivery.left", s.Clock.Now())
+		return s.auditDelivery(ctx, q, actor, partnerID, audit.DeliveryLeft, s.Clock.Now())
 	})
 }
 
-func (s *Store) auditDelivery(ctx context.Context, q postgres.Querier, actor audit.Entry, partnerID int64, action string, now time.Time) error {
-	actor.At, actor.PartnerID, actor.ActingForPartnerID, actor.Action, actor.ObjectType, actor.ObjectID =
-		now, partnerID, partnerID, action, "partner", fmt.Sprint(partnerID)
+func (s *Store) auditDelivery(ctx context.Context, q postgres.Querier, actor audit.Entry, partnerID int64, action audit.Action, now time.Time) error {
+	actor = actor.In(partnerID).Of(now, action, "partner", partnerID)
+	actor.ActingForPartnerID = partnerID
 	return audit.Record(ctx, q, actor)
 }

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func (s *Store) CreateGroup(ctx context.Context, partnerID int64, name string, a
 			partnerID, name, now).Scan(&id); err != nil {
 			return err
 		}
-		return s.auditGroup(ctx, q, actor, partnerID, id, "group.created", map[string]any{"name": name})
+		return s.auditGroup(ctx, q, actor, partnerID, id, audit.GroupCreated, map[string]any{"name": name})
 	})
 	return id, groupErr(err)
 }
@@ -72,7 +71,7 @@ func (s *Store) RenameGroup(ctx context.Context, partnerID, id int64, name strin
 	if len(e) > 0 {
 		return e
 	}
-	return groupErr(s.changeGroup(ctx, partnerID, id, actor, "group.renamed", func(q postgres.Querier, old Group) (map[string]any, error) {
+	return groupErr(s.changeGroup(ctx, partnerID, id, actor, audit.GroupRenamed, func(q postgres.Querier, old Group) (map[string]any, error) {
 		_, err := q.Exec(ctx, `UPDATE management_groups SET name = $2 WHERE id = $1`, id, name)
 		return map[string]any{"from": old.Name, "to": name}, err
 	}))
@@ -81,7 +80,7 @@ func (s *Store) RenameGroup(ctx context.Context, partnerID, id int64, name strin
 // SetGroupActive deactivates or reactivates group id of partnerID; the last
 // active group cannot be deactivated.
 func (s *Store) SetGroupActive(ctx context.Context, partnerID, id int64, active bool, actor audit.Entry) error {
-	action := map[bool]string{true: "group.reactivated", false: "group.deactivated"}[active]
+	action := map[bool]audit.Action{true: audit.GroupReactivated, false: audit.GroupDeactivated}[active]
 	return s.changeGroup(ctx, partnerID, id, actor, action, func(q postgres.Querier, old Group) (map[string]any, error) {
 		if _, err := q.Exec(ctx, `UPDATE management_groups SET active = $2 WHERE id = $1`, id, active); err != nil {
 			return nil, err
@@ -97,7 +96,7 @@ func (s *Store) SetGroupActive(ctx context.Context, partnerID, id int64, active 
 	})
 }
 
-func (s *Store) changeGroup(ctx context.Context, partnerID, id int64, actor audit.Entry, action string,
+func (s *Store) changeGroup(ctx context.Context, partnerID, id int64, actor audit.Entry, action audit.Action,
 	change func(q postgres.Querier, old Group) (map[string]any, error)) error {
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		var g Group
@@ -117,9 +116,9 @@ func (s *Store) changeGroup(ctx context.Context, partnerID, id int64, actor audi
 	})
 }
 
-func (s *Store) auditGroup(ctx context.Context, q postgres.Querier, actor audit.Entry, partnerID, id int64, action string, details map[string]any) error {
-	actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID, actor.Details =
-		s.Clock.Now(), partnerID, action, "management_group", fmt.Sprint(id), details
+func (s *Store) auditGroup(ctx context.Context, q postgres.Querier, actor audit.Entry, partnerID, id int64, action audit.Action, details map[string]any) error {
+	actor = actor.In(partnerID).Of(s.Clock.Now(), action, "management_group", id)
+	actor.Details = details
 	return audit.Record(ctx, q, actor)
 }
 

@@ -56,7 +56,7 @@ func (s *Store) ApproveSignup(ctx context.Context, id int64, actor audit.Entry) 
 			id, actor.ActorUserID, now, a.PartnerID); err != nil {
 			return err
 		}
-		actor.At, actor.Action, actor.ObjectType, actor.ObjectID = now, "signup.approved", "signup", fmt.Sprint(id)
+		actor = actor.Of(now, audit.SignupApproved, "signup", id)
 		actor.Details = map[string]any{"partner_id": a.PartnerID, "company": sg.CompanyName, "administrator": a.Username}
 		return audit.Record(ctx, q, actor)
 	})
@@ -92,7 +92,7 @@ func (s *Store) RejectSignup(ctx context.Context, id int64, reason string, actor
 			Subject: l.T("mail.signup_rejected.subject", data), BodyText: l.T("mail.signup_rejected.body", data)}); err != nil {
 			return err
 		}
-		actor.At, actor.Action, actor.ObjectType, actor.ObjectID = now, "signup.rejected", "signup", fmt.Sprint(id)
+		actor = actor.Of(now, audit.SignupRejected, "signup", id)
 		actor.Details = map[string]any{"company": sg.CompanyName, "reason": reason}
 		return audit.Record(ctx, q, actor)
 	})

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -77,7 +76,7 @@ func (s *Store) SavePaymentSettings(ctx context.Context, partnerID int64, p Paym
 			partnerID, p.Allowed, p.Default, now); err != nil {
 			return err
 		}
-		actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID = now, partnerID, "payment_settings.saved", "payment_settings", fmt.Sprint(partnerID)
+		actor = actor.In(partnerID).Of(now, audit.PaymentSettingsSaved, "payment_settings", partnerID)
 		actor.Details = map[string]any{"allowed": p.Allowed, "default": p.Default}
 		return audit.Record(ctx, q, actor)
 	})
@@ -125,7 +124,7 @@ func (s *Store) SaveNotification(ctx context.Context, partnerID int64, n Notific
 			partnerID, n.Threshold, n.Emails); err != nil {
 			return err
 		}
-		actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID = s.Clock.Now(), partnerID, "notification.saved", "partner", fmt.Sprint(partnerID)
+		actor = actor.In(partnerID).Of(s.Clock.Now(), audit.NotificationSaved, "partner", partnerID)
 		actor.Details = map[string]any{"threshold": n.Threshold, "emails": n.Emails}
 		return audit.Record(ctx, q, actor)
 	})

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -156,7 +155,8 @@ func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) 
 			Subject: l.T("mail.signup.subject", data), BodyText: l.T("mail.signup.body", data)}); err != nil {
 			return err
 		}
-		actor.At, actor.ActorUsername, actor.Action, actor.ObjectType, actor.ObjectID = now, in.Email, audit.SignupSubmitted, "signup", fmt.Sprint(id)
+		actor = actor.Of(now, audit.SignupSubmitted, "signup", id)
+		actor.ActorUsername = in.Email
 		actor.Details = map[string]any{"company": in.CompanyName}
 		return audit.Record(ctx, q, actor)
 	})

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -77,7 +76,7 @@ func (s *Store) AddUser(ctx context.Context, partnerID int64, u NewUser, actor a
 		if id, err = s.createUser(ctx, q, partnerID, u, partner); err != nil {
 			return err
 		}
-		actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID = s.Clock.Now(), partnerID, "user.created", "user", fmt.Sprint(id)
+		actor = actor.In(partnerID).Of(s.Clock.Now(), audit.UserCreated, "user", id)
 		actor.Details = map[string]any{"username": u.Username, "roles": u.Roles, "email": u.Email}
 		return audit.Record(ctx, q, actor)
 	})
@@ -121,7 +120,7 @@ func (s *Store) SetRoles(ctx context.Context, partnerID, id int64, roles []auth.
 	if id == actor.ActorUserID && !slices.Contains(roles, auth.RoleAdmin) {
 		return ErrOwnAccount
 	}
-	return s.changeUser(ctx, partnerID, id, actor, "user.roles_changed", func(q postgres.Querier, before User) (map[string]any, error) {
+	return s.changeUser(ctx, partnerID, id, actor, audit.UserRolesChanged, func(q postgres.Querier, before User) (map[string]any, error) {
 		_, err := q.Exec(ctx, `UPDATE users SET roles = $2 WHERE id = $1`, id, roles)
 		return map[string]any{"from": before.Roles, "to": roles}, err
 	})
@@ -133,9 +132,9 @@ func (s *Store) SetActive(ctx context.Context, partnerID, id int64, active bool,
 	if id == actor.ActorUserID && !active {
 		return ErrOwnAccount
 	}
-	action := "user.reactivated"
+	action := audit.UserReactivated
 	if !active {
-		action = "user.deactivated"
+		action = audit.UserDeactivated
 	}
 	return s.changeUser(ctx, partnerID, id, actor, action, func(q postgres.Querier, _ User) (map[string]any, error) {
 		if _, err := q.Exec(ctx, `UPDATE users SET active = $2 WHERE id = $1`, id, active); err != nil {
@@ -151,7 +150,7 @@ func (s *Store) SetActive(ctx context.Context, partnerID, id int64, active bool,
 // changeUser locks the partner's users, applies change to user id, checks
 // that an active Administrator remains, and audits the change with the
 // details change returns.
-func (s *Store) changeUser(ctx context.Context, partnerID, id int64, actor audit.Entry, action string,
+func (s *Store) changeUser(ctx context.Context, partnerID, id int64, actor audit.Entry, action audit.Action,
 	change func(q postgres.Querier, before User) (map[string]any, error)) error {
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		if _, err := q.Exec(ctx, `SELECT id FROM users WHERE partner_id = $1 FOR UPDATE`, partnerID); err != nil {
@@ -172,7 +171,7 @@ func (s *Store) changeUser(ctx context.Context, partnerID, id int64, actor audit
 		if admins == 0 {
 			return ErrLastAdmin
 		}
-		actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID = s.Clock.Now(), partnerID, action, "user", fmt.Sprint(id)
+		actor = actor.In(partnerID).Of(s.Clock.Now(), action, "user", id)
 		if details == nil {
 			details = map[string]any{}
 		}

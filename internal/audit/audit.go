@@ -23,25 +23,76 @@ type Entry struct {
 	ActorUsername      string
 	PartnerID          int64 // the account the entry belongs to; 0 for operator-wide
 	ActingForPartnerID int64 // set when operator staff acted inside a partner account
-	Action             string
+	Action             Action
 	ObjectType         string
 	ObjectID           string
 	IP                 netip.Addr
 	Details            map[string]any
 }
 
-// Actions recorded by the foundation; domains add their own.
+// Action names what an entry records. Every action is one of the constants
+// below, and each has the label "audit.<action>" in both languages (a test
+// checks), so that the audit log can show it.
+type Action string
+
+// The actions.
 const (
-	LoginSucceeded   = "login.succeeded"
-	LoginFailed      = "login.failed"
-	LoginRefused     = "login.refused"
-	Logout           = "logout"
-	PasswordChanged  = "password.changed"
-	PasswordResetAsk = "password.reset_requested"
-	LanguageChanged  = "user.language_changed"
-	SignupSubmitted  = "signup.submitted"
-	ClockMoved       = "clock.moved"
+	LoginSucceeded         Action = "login.succeeded"
+	LoginFailed            Action = "login.failed"
+	LoginRefused           Action = "login.refused"
+	Logout                 Action = "logout"
+	PasswordChanged        Action = "password.changed"
+	PasswordResetAsk       Action = "password.reset_requested"
+	LanguageChanged        Action = "user.language_changed"
+	UserCreated            Action = "user.created"
+	UserRolesChanged       Action = "user.roles_changed"
+	UserDeactivated        Action = "user.deactivated"
+	UserReactivated        Action = "user.reactivated"
+	GroupCreated           Action = "group.created"
+	GroupRenamed           Action = "group.renamed"
+	GroupDeactivated       Action = "group.deactivated"
+	GroupReactivated       Action = "group.reactivated"
+	BillingContactSaved    Action = "billing_contact.saved"
+	PaymentSettingsSaved   Action = "payment_settings.saved"
+	NotificationSaved      Action = "notification.saved"
+	ConsentRecorded        Action = "consent.recorded"
+	ContractVersionCreated Action = "contract.version_created"
+	SignupSubmitted        Action = "signup.submitted"
+	SignupApproved         Action = "signup.approved"
+	SignupRejected         Action = "signup.rejected"
+	ProductSaved           Action = "product.saved"
+	IssuerSaved            Action = "issuer.saved"
+	ClockMoved             Action = "clock.moved"
+	VoucherOrderCreated    Action = "voucher.order_created"
+	VoucherOrderCancelled  Action = "voucher.order_cancelled"
+	VoucherCodeReissued    Action = "voucher.code_reissued"
+	LedgerAdjusted         Action = "ledger.adjusted"
+	DeliveryEntered        Action = "delivery.entered"
+	DeliveryLeft           Action = "delivery.left"
 )
+
+// AllActions lists every action.
+var AllActions = []Action{
+	LoginSucceeded, LoginFailed, LoginRefused, Logout, PasswordChanged, PasswordResetAsk,
+	LanguageChanged, UserCreated, UserRolesChanged, UserDeactivated, UserReactivated, GroupCreated,
+	GroupRenamed, GroupDeactivated, GroupReactivated, BillingContactSaved, PaymentSettingsSaved,
+	NotificationSaved, ConsentRecorded, ContractVersionCreated, SignupSubmitted, SignupApproved,
+	SignupRejected, ProductSaved, IssuerSaved, ClockMoved, VoucherOrderCreated, VoucherOrderCancelled,
+	VoucherCodeReissued, LedgerAdjusted, DeliveryEntered, DeliveryLeft,
+}
+
+// Of completes e, the actor's part of an entry, as the record of action on
+// the object of type objectType and id objectID at at.
+func (e Entry) Of(at time.Time, action Action, objectType string, objectID any) Entry {
+	e.At, e.Action, e.ObjectType, e.ObjectID = at, action, objectType, fmt.Sprint(objectID)
+	return e
+}
+
+// In returns e as an entry of partnerID's account.
+func (e Entry) In(partnerID int64) Entry {
+	e.PartnerID = partnerID
+	return e
+}
 
 // Record appends e inside the caller's transaction (or on its own with a
 // pool). It returns the database error if the row cannot be written.
@@ -68,7 +119,7 @@ func Record(ctx context.Context, q postgres.Querier, e Entry) error {
 // Filter narrows a listing; zero fields do not filter.
 type Filter struct {
 	PartnerID int64 // required for partner pages; 0 lists every entry (operator admins)
-	Action    string
+	Action    Action
 	Actor     string    // actor username
 	From      time.Time // at or after
 	To        time.Time // before

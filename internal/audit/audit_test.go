@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/postgres/postgrestest"
 )
 
@@ -35,5 +36,26 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Action != audit.LoginSucceeded || got[0].IP.String() != "192.0.2.7" || got[0].Details["k"] != "v" {
 		t.Errorf("entry after refused changes: %+v", got)
+	}
+}
+
+// TestEveryActionHasALabel keeps the audit log readable: each action has
+// its label in both languages.
+func TestEveryActionHasALabel(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[audit.Action]bool{}
+	for _, a := range audit.AllActions {
+		if seen[a] {
+			t.Errorf("%s listed twice", a)
+		}
+		seen[a] = true
+		for _, lang := range []string{"en", "ja"} {
+			if id := "audit." + string(a); b.Localizer(lang).T(id) == id {
+				t.Errorf("%s has no %s label", a, lang)
+			}
+		}
 	}
 }

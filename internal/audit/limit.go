@@ -15,7 +15,7 @@ import (
 // that concurrent requests from one address are counted one after another
 // and the caller's own entry, written in the same transaction, is seen by
 // the next: the cap holds under concurrency. An invalid ip is never limited.
-func UnderLimit(ctx context.Context, q postgres.Querier, action string, ip netip.Addr, now time.Time, window time.Duration, max int) (bool, error) {
+func UnderLimit(ctx context.Context, q postgres.Querier, action Action, ip netip.Addr, now time.Time, window time.Duration, max int) (bool, error) {
 	if !ip.IsValid() {
 		return true, nil
 	}

@@ -130,7 +130,7 @@ func (s *Store) Save(ctx context.Context, p Product, actor audit.Entry) (int64, 
 		if err != nil {
 			return err
 		}
-		actor.Action, actor.ObjectType, actor.ObjectID = "product.saved", "product", fmt.Sprint(p.ID)
+		actor = actor.Of(actor.At, audit.ProductSaved, "product", p.ID)
 		actor.Details = map[string]any{"product": p}
 		return audit.Record(ctx, q, actor)
 	})

@@ -171,7 +171,7 @@ func (s *Store) Create(ctx context.Context, partnerID int64, v NewVersion, actor
 		if id, err = Insert(ctx, q, partnerID, v, actor.ActorUserID, actor.At); err != nil {
 			return err
 		}
-		actor.Action, actor.ObjectType, actor.ObjectID, actor.PartnerID = "contract.version_created", "contract_version", fmt.Sprint(id), partnerID
+		actor = actor.In(partnerID).Of(actor.At, audit.ContractVersionCreated, "contract_version", id)
 		actor.Details = map[string]any{"effective_from": v.EffectiveFrom.Format(time.DateOnly), "start": v.StartDate.Format(time.DateOnly),
 			"end": v.EndDate.Format(time.DateOnly), "payment_terms": v.PaymentTerms, "credit_limit": v.CreditLimit,
 			"tax_rate": v.TaxRate, "entries": len(v.Entries)}

@@ -127,7 +127,7 @@ func (s *Store) Save(ctx context.Context, id Identity, actor audit.Entry) error 
 		if err := Put(ctx, q, id, actor.At); err != nil {
 			return err
 		}
-		actor.Action, actor.ObjectType, actor.Details = "issuer.saved", "operator_identity", map[string]any{"identity": id}
+		actor.Action, actor.ObjectType, actor.Details = audit.IssuerSaved, "operator_identity", map[string]any{"identity": id}
 		return audit.Record(ctx, q, actor)
 	})
 }

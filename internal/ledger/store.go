@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/ccp-partner/portal/internal/account"
@@ -149,7 +148,7 @@ func (s *Store) Adjust(ctx context.Context, partnerID int64, amount money.Yen, r
 		if _, err := s.Credit(ctx, q, entry); err != nil {
 			return err
 		}
-		actor.At, actor.PartnerID, actor.Action, actor.ObjectType, actor.ObjectID = now, partnerID, "ledger.adjusted", "partner", fmt.Sprint(partnerID)
+		actor = actor.In(partnerID).Of(now, audit.LedgerAdjusted, "partner", partnerID)
 		actor.Details = map[string]any{"amount": amount, "reason": reason}
 		return audit.Record(ctx, q, actor)
 	})

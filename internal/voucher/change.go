@@ -2,7 +2,6 @@ package voucher
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/ccp-partner/portal/internal/audit"
@@ -38,7 +37,7 @@ func (s *Service) Cancel(ctx context.Context, id int64, actor audit.Entry) error
 			Kind: ledger.CancellationCredit, Amount: o.Total, VoucherOrderID: id, CreatedBy: actor.ActorUserID}); err != nil {
 			return err
 		}
-		actor.At, actor.Action, actor.ObjectType, actor.ObjectID = now, "voucher.order_cancelled", "voucher_order", fmt.Sprint(id)
+		actor = actor.Of(now, audit.VoucherOrderCancelled, "voucher_order", id)
 		actor.Details = map[string]any{"total": o.Total, "created_at": o.CreatedAt}
 		return audit.Record(ctx, q, actor)
 	})
@@ -73,7 +72,7 @@ func (s *Service) Reissue(ctx context.Context, id int64, actor audit.Entry) (int
 		if _, err := q.Exec(ctx, `UPDATE voucher_codes SET status = 'reissued' WHERE id = $1`, old.ID); err != nil {
 			return err
 		}
-		actor.At, actor.Action, actor.ObjectType, actor.ObjectID = now, "voucher.code_reissued", "voucher_code", fmt.Sprint(old.ID)
+		actor = actor.Of(now, audit.VoucherCodeReissued, "voucher_code", old.ID)
 		actor.Details = map[string]any{"order_id": old.OrderID, "old_code": Mask(old.Code), "new_code_id": newID, "new_code": Mask(code)}
 		return audit.Record(ctx, q, actor)
 	})

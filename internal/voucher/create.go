@@ -183,7 +183,7 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, in Input, actor
 	if err := s.notifyDelivery(ctx, q, id, actor.PartnerID, priced, now); err != nil {
 		return 0, err
 	}
-	actor.At, actor.Action, actor.ObjectType, actor.ObjectID = now, "voucher.order_created", "voucher_order", fmt.Sprint(id)
+	actor = actor.Of(now, audit.VoucherOrderCreated, "voucher_order", id)
 	actor.Details = map[string]any{"total": priced.Total, "codes": codeCount(priced.Lines), "customer": in.Customer}
 	return id, audit.Record(ctx, q, actor)
 }

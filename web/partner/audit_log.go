@@ -27,7 +27,7 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request) error {
 	partnerID := auth.PrincipalFrom(r.Context()).PartnerID
 	q := r.URL.Query()
 	page := AuditPage{From: q.Get("from"), To: q.Get("to"), Actor: q.Get("user"), Action: q.Get("action"), Errs: valid.Errors{}}
-	f := audit.Filter{PartnerID: partnerID, Actor: page.Actor, Action: page.Action, Limit: 500}
+	f := audit.Filter{PartnerID: partnerID, Actor: page.Actor, Action: audit.Action(page.Action), Limit: 500}
 	if page.From != "" {
 		f.From = page.Errs.Date("from", page.From)
 	}

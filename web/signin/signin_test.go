@@ -291,13 +291,13 @@ func TestAnonymousLanguageFollowsCookieThenAcceptLanguage(t *testing.T) {
 	}
 }
 
-func auditCounts(t *testing.T, env *webtest.Env) map[string]int {
+func auditCounts(t *testing.T, env *webtest.Env) map[audit.Action]int {
 	t.Helper()
 	entries, err := audit.List(context.Background(), env.App.Pool, audit.Filter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := map[string]int{}
+	counts := map[audit.Action]int{}
 	for _, e := range entries {
 		counts[e.Action]++
 		if e.Action != audit.LoginFailed && e.Action != audit.LoginRefused && e.Action != audit.PasswordResetAsk && e.ActorUserID == 0 {
