@@ -56,11 +56,10 @@ type Store struct {
 	Auth  *auth.Service // set-password links and sessions
 }
 
-// With returns the store bound to q (the caller's transaction).
+// With returns the store bound to q (the caller's transaction), with every
+// store it holds bound too.
 func (s *Store) With(q postgres.Querier) *Store {
-	c := *s
-	c.DB = postgres.Bind(q)
-	return &c
+	return postgres.Rebind(s, q)
 }
 
 const userColumns = `id, username, display_name, email, coalesce(partner_id, 0), roles, language, active, created_at`

@@ -34,22 +34,13 @@ import (
 
 // App is a wired portal.
 type App struct {
-	Config    config.Config
-	Log       *slog.Logger
-	Pool      *pgxpool.Pool
-	Clock     clock.Clock
-	TestClock *clock.Test // nil in production
-	I18n      *i18n.Bundle
-	Auth      *auth.Service
-	Accounts  *account.Store
-	Catalog   *catalog.Store
-	Contracts *contract.Store
-	Issuer    *issuer.Store
-	Ledger    *ledger.Store
-	Vouchers  *voucher.Service
-	Mail      *mail.Worker
-	Metrics   *metrics.Metrics
-	Handler   http.Handler // the portal's router; Serve adds /metrics to it when Config.MetricsAddr is empty
+	// Deps are the services, listed once: the web layer is built from them
+	// and tests reach them through the App (a.Accounts, a.TestClock …).
+	web.Deps
+	Config  config.Config
+	Pool    *pgxpool.Pool
+	Mail    *mail.Worker
+	Handler http.Handler // the portal's router; Serve adds /metrics to it when Config.MetricsAddr is empty
 
 	metricsOnce sync.Once
 	metricsLn   net.Listener
@@ -67,7 +58,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		pool.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, Pool: pool, I18n: bundle, Clock: clock.System{}}
+	a := &App{Config: cfg, Pool: pool}
+	a.DB, a.Log, a.I18n, a.Clock = pool, log, bundle, clock.System{}
+	a.Cookies = httpx.Cookies{Secure: cfg.SecureCookies()}
 	if !cfg.Production() {
 		a.TestClock = clock.NewTest(pool)
 		a.Clock = a.TestClock
@@ -82,12 +75,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Ledger: a.Ledger, Issuer: a.Issuer, I18n: bundle, BaseURL: cfg.BaseURL}
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
 	a.Metrics = metrics.New(metrics.Options{Pool: pool, Now: a.Clock.Now, Log: log})
-	a.Handler = web.NewHandler(web.Deps{
-		DB: pool, Log: log, Clock: a.Clock, TestClock: a.TestClock, I18n: bundle,
-		Auth: a.Auth, Accounts: a.Accounts, Catalog: a.Catalog, Contracts: a.Contracts, Issuer: a.Issuer,
-		Ledger: a.Ledger, Vouchers: a.Vouchers, Cookies: httpx.Cookies{Secure: cfg.SecureCookies()},
-		Metrics: a.Metrics,
-	})
+	a.Handler = web.NewHandler(a.Deps)
 	return a, nil
 }
 

@@ -48,6 +48,10 @@ type Service struct {
 	BaseURL  string
 }
 
+// With returns the service bound to q (the caller's transaction), its
+// sessions too.
+func (s *Service) With(q postgres.Querier) *Service { return postgres.Rebind(s, q) }
+
 // NewService wires a Service.
 func NewService(db postgres.DB, c clock.Clock, b *i18n.Bundle, baseURL string) *Service {
 	return &Service{DB: db, Clock: c, Sessions: Sessions{DB: db, Clock: c}, I18n: b, BaseURL: baseURL}

@@ -76,11 +76,10 @@ type Store struct {
 	Clock clock.Clock
 }
 
-// With returns the store bound to q (the caller's transaction).
+// With returns the store bound to q (the caller's transaction), with every
+// store it holds bound too.
 func (s *Store) With(q postgres.Querier) *Store {
-	c := *s
-	c.DB = postgres.Bind(q)
-	return &c
+	return postgres.Rebind(s, q)
 }
 
 const columns = `id, code, name_ja, name_en, kind, takes_fqdns, takes_wildcards, ships_token, max_years, active`

@@ -147,11 +147,10 @@ type Store struct {
 	Catalog *catalog.Store
 }
 
-// With returns the store bound to q (the caller's transaction).
+// With returns the store bound to q (the caller's transaction), with every
+// store it holds bound too.
 func (s *Store) With(q postgres.Querier) *Store {
-	c := *s
-	c.DB, c.Catalog = postgres.Bind(q), s.Catalog.With(q)
-	return &c
+	return postgres.Rebind(s, q)
 }
 
 // Create appends a version for partnerID and audits it with actor. It

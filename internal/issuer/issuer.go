@@ -100,6 +100,9 @@ type Store struct {
 	Clock clock.Clock
 }
 
+// With returns the store bound to q (the caller's transaction).
+func (s *Store) With(q postgres.Querier) *Store { return postgres.Rebind(s, q) }
+
 // Get returns the identity, or ErrNotSet.
 func (s *Store) Get(ctx context.Context) (Identity, error) {
 	var id Identity

@@ -25,11 +25,10 @@ type Store struct {
 	I18n      *i18n.Bundle
 }
 
-// With returns the store bound to q (the caller's transaction).
+// With returns the store bound to q (the caller's transaction), with every
+// store it holds bound too.
 func (s *Store) With(q postgres.Querier) *Store {
-	c := *s
-	c.DB, c.Contracts, c.Accounts = postgres.Bind(q), s.Contracts.With(q), s.Accounts.With(q)
-	return &c
+	return postgres.Rebind(s, q)
 }
 
 // creditLimit is the limit of the contract in force now (0 without one).

@@ -36,12 +36,10 @@ type Service struct {
 	BaseURL   string
 }
 
-// with returns the service with every store bound to q (the transaction).
-func (s *Service) with(q postgres.Querier) *Service {
-	c := *s
-	c.DB, c.Catalog, c.Contracts = postgres.Bind(q), s.Catalog.With(q), s.Contracts.With(q)
-	c.Accounts, c.Ledger = s.Accounts.With(q), s.Ledger.With(q)
-	return &c
+// With returns the service with every store it holds bound to q (the
+// caller's transaction).
+func (s *Service) With(q postgres.Querier) *Service {
+	return postgres.Rebind(s, q)
 }
 
 // Priced is an order's lines priced from the contract in force.
@@ -133,7 +131,7 @@ func (s *Service) Create(ctx context.Context, in Input, actor audit.Entry) (id i
 		if id, err = existingOrder(ctx, q, actor.PartnerID, in.IdempotencyKey); err != nil || id != 0 {
 			return err
 		}
-		id, err = s.with(q).place(ctx, q, in, actor)
+		id, err = s.With(q).place(ctx, q, in, actor)
 		created = err == nil
 		return err
 	})
