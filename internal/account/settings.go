@@ -102,8 +102,8 @@ func (s *Store) Notification(ctx context.Context, partnerID int64) (Notification
 // addresses (required when a threshold is set).
 func (s *Store) SaveNotification(ctx context.Context, partnerID int64, n Notification, actor audit.Entry) error {
 	e := valid.Errors{}
-	if n.Threshold != nil && (*n.Threshold < 0 || *n.Threshold > MaxThreshold) {
-		e.Add("threshold", "form.int_range", map[string]any{"Min": 0, "Max": int64(MaxThreshold)})
+	if n.Threshold != nil {
+		e.Range("threshold", int64(*n.Threshold), 0, int64(MaxThreshold))
 	}
 	if n.Threshold != nil && len(n.Emails) == 0 {
 		e.Add("notification_emails", "notify.emails_required")

@@ -23,6 +23,9 @@ import (
 // Kinds of product, in display order.
 var Kinds = []string{"dv", "ov", "ev", "code_signing", "ev_code_signing", "hardware_token"}
 
+// MaxYears is the longest validity a product can be sold for.
+const MaxYears = 6
+
 // ErrNotFound means there is no such product.
 var ErrNotFound = fault.New(fault.NotFound, "catalog: product not found", "")
 
@@ -61,9 +64,7 @@ func (p Product) Validate() valid.Errors {
 	if !slices.Contains(Kinds, p.Kind) {
 		e.Add("kind", "form.choose")
 	}
-	if p.MaxYears < 1 || p.MaxYears > 6 {
-		e.Add("max_years", "form.int_range", map[string]any{"Min": 1, "Max": 6})
-	}
+	e.Range("max_years", int64(p.MaxYears), 1, MaxYears)
 	if p.TakesWildcards && !p.TakesFQDNs {
 		e.Add("takes_wildcards", "catalog.wildcards_need_fqdns")
 	}

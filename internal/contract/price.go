@@ -5,6 +5,7 @@ package contract
 
 import (
 	"github.com/ccp-partner/portal/internal/fault"
+	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/money"
 )
 
@@ -14,7 +15,7 @@ const (
 	MinQuantity = 1
 	MaxQuantity = 1000
 	MinYears    = 1
-	MaxYears    = 6
+	MaxYears    = catalog.MaxYears
 )
 
 // Refusals of the unit-price rule.

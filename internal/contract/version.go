@@ -25,6 +25,7 @@ const (
 	MaxCreditLimit money.Yen = 10_000_000_000
 	MaxPrice       money.Yen = 1_000_000_000
 	DefaultTaxRate           = 10
+	MaxTaxRate               = 100 // percent
 )
 
 // ErrNoContract means the partner has no contract in force on the day asked.
@@ -99,12 +100,8 @@ func (v NewVersion) Validate(products map[int64]catalog.Product, today time.Time
 	if !slices.Contains(PaymentTerms, v.PaymentTerms) {
 		e.Add("payment_terms", "form.choose")
 	}
-	if v.CreditLimit < 0 || v.CreditLimit > MaxCreditLimit {
-		e.Add("credit_limit", "form.int_range", map[string]any{"Min": 0, "Max": int64(MaxCreditLimit)})
-	}
-	if v.TaxRate < 0 || v.TaxRate > 100 {
-		e.Add("tax_rate", "form.int_range", map[string]any{"Min": 0, "Max": 100})
-	}
+	e.Range("credit_limit", int64(v.CreditLimit), 0, int64(MaxCreditLimit))
+	e.Range("tax_rate", int64(v.TaxRate), 0, MaxTaxRate)
 	e.MaxLen("note", v.Note, 1000)
 	seen := map[[2]int64]bool{}
 	for _, en := range v.Entries {
@@ -131,9 +128,7 @@ func validateEntry(e valid.Errors, en Entry, products map[int64]catalog.Product,
 	}
 	seen[[2]int64{en.ProductID, int64(en.Years)}] = true
 	for name, y := range map[string]money.Yen{"list": en.ListPrice, "base": en.Base, "fqdn": en.AdditionalFQDN, "wildcard": en.Wildcard} {
-		if y < 0 || y > MaxPrice {
-			e.Add(field(name), "form.int_range", map[string]any{"Min": 0, "Max": int64(MaxPrice)})
-		}
+		e.Range(field(name), int64(y), 0, int64(MaxPrice))
 	}
 	if en.DiscountBP < 0 || en.DiscountBP > 10000 {
 		e.Add(field("discount"), "contract.discount_range")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/width"
+
 	"github.com/ccp-partner/portal/internal/clock"
 )
 
@@ -22,7 +24,7 @@ func (e Errors) Date(field, value string) time.Time {
 // PercentBP parses a percentage with at most two decimals ("30", "12.5")
 // into basis points (3000, 1250); empty means 0.
 func (e Errors) PercentBP(field, value string) int {
-	value = strings.TrimSuffix(strings.TrimSpace(value), "%")
+	value = strings.TrimSuffix(strings.TrimSpace(width.Narrow.String(value)), "%")
 	if value == "" {
 		return 0
 	}

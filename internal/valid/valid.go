@@ -110,15 +110,50 @@ func IsEmail(s string) bool {
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
-// Int parses value as an integer in [min, max]; on failure it records a
-// problem and returns 0, false.
+// Int parses value (as ParseNumber reads it) as an integer in [min, max];
+// on failure it records "not a number" or the range, and returns 0, false.
 func (e Errors) Int(field, value string, min, max int64) (int64, bool) {
-	n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(value), ",", ""), 10, 64)
-	if err != nil || n < min || n > max {
-		e.Add(field, "form.int_range", map[string]any{"Min": min, "Max": max})
+	n, ok := ParseNumber(value)
+	if !ok {
+		e.Add(field, "form.not_a_number")
 		return 0, false
 	}
-	return n, true
+	return n, e.Range(field, n, min, max)
+}
+
+// Number parses value as ParseNumber reads it, recording "not a number"
+// otherwise; the domain checks the range.
+func (e Errors) Number(field, value string) (int64, bool) {
+	n, ok := ParseNumber(value)
+	if !ok {
+		e.Add(field, "form.not_a_number")
+	}
+	return n, ok
+}
+
+// Range checks that n is in [min, max], recording the range (written with
+// thousands separators) as the field's problem otherwise.
+func (e Errors) Range(field string, n, min, max int64) bool {
+	if n < min || n > max {
+		e.Add(field, "form.int_range", map[string]any{"Min": Grouped(min), "Max": Grouped(max)})
+		return false
+	}
+	return true
+}
+
+// Grouped writes n with thousands separators (10,000,000,000), as limits are
+// shown in messages.
+func Grouped(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
 }
 
 // EmailList splits a list of addresses separated by commas, semicolons,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -71,15 +72,9 @@ func (in *Input) Validate() valid.Errors {
 		e.Add("lines", "voucher.lines_count", map[string]any{"Max": MaxLines})
 	}
 	for i, l := range in.Lines {
-		if l.Quantity < 1 || l.Quantity > 1000 {
-			e.Add(LineField(i, "quantity"), "form.int_range", map[string]any{"Min": 1, "Max": 1000})
-		}
-		if l.FQDNs < 0 || l.FQDNs > 250 {
-			e.Add(LineField(i, "fqdns"), "form.int_range", map[string]any{"Min": 0, "Max": 250})
-		}
-		if l.Wildcards < 0 || l.Wildcards > 250 {
-			e.Add(LineField(i, "wildcards"), "form.int_range", map[string]any{"Min": 0, "Max": 250})
-		}
+		e.Range(LineField(i, "quantity"), int64(l.Quantity), 1, contract.MaxQuantity)
+		e.Range(LineField(i, "fqdns"), int64(l.FQDNs), 0, contract.MaxNames)
+		e.Range(LineField(i, "wildcards"), int64(l.Wildcards), 0, contract.MaxNames)
 		if l.ProductID == 0 || l.Years == 0 {
 			e.Add(LineField(i, "product"), "form.choose")
 		}

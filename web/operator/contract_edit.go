@@ -154,8 +154,8 @@ func parseVersion(f ContractForm) contract.NewVersion {
 	v := contract.NewVersion{EffectiveFrom: e.Date("effective_from", vals.Get("effective_from"))}
 	v.StartDate, v.EndDate = e.Date("start_date", vals.Get("start_date")), e.Date("end_date", vals.Get("end_date"))
 	v.PaymentTerms, v.Note = vals.Get("payment_terms"), vals.Get("note")
-	limit, _ := e.Int("credit_limit", vals.Get("credit_limit"), 0, int64(contract.MaxCreditLimit))
-	tax, _ := e.Int("tax_rate", vals.Get("tax_rate"), 0, 100)
+	limit, _ := e.Number("credit_limit", vals.Get("credit_limit"))
+	tax, _ := e.Number("tax_rate", vals.Get("tax_rate"))
 	v.CreditLimit, v.TaxRate = money.Yen(limit), int(tax)
 	for _, p := range f.Products {
 		for y := 1; y <= p.MaxYears; y++ {

@@ -126,7 +126,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		httpx.SetFlash(w, r, "voucher.created")
 		return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d", id))
 	case invalid:
-		page.Errs = errs
+		page.Errs = errs.Merge(in.Validate()) // the form's own problems, and the rest of the line checks
 	case errors.As(err, &refusal):
 		page.Refusal = refusal
 	default:
@@ -151,26 +151,23 @@ func parseOrder(f *httpx.Form) (FormPage, voucher.Input) {
 			continue
 		}
 		lv := LineValues{Product: get("product"), Quantity: get("quantity"), FQDNs: get("fqdns"), Wildcards: get("wildcards"), ShipToken: get("ship_token") == "yes"}
+		in.Lines = append(in.Lines, lineInput(lv, f.Errs, len(page.Lines)))
 		page.Lines = append(page.Lines, lv)
-		in.Lines = append(in.Lines, lineInput(lv))
 	}
 	return page, in
 }
 
-func lineInput(lv LineValues) voucher.LineInput {
-	l := voucher.LineInput{ShipToken: lv.ShipToken, Quantity: atoi(lv.Quantity), FQDNs: atoi(lv.FQDNs), Wildcards: atoi(lv.Wildcards)}
+// lineInput reads line n's values; a count that is not a number is
+// recorded in errs as such (the domain checks the ranges).
+func lineInput(lv LineValues, errs valid.Errors, n int) voucher.LineInput {
+	count := func(name, v string) int {
+		c, _ := errs.Number(voucher.LineField(n, name), v)
+		return int(c)
+	}
+	l := voucher.LineInput{ShipToken: lv.ShipToken, Quantity: count("quantity", lv.Quantity), FQDNs: count("fqdns", lv.FQDNs),
+		Wildcards: count("wildcards", lv.Wildcards)}
 	pid, years, _ := strings.Cut(lv.Product, ":")
 	l.ProductID, _ = strconv.ParseInt(pid, 10, 64)
-	l.Years = atoi(years)
+	l.Years, _ = strconv.Atoi(years)
 	return l
-}
-
-// atoi reads a typed count; anything that is not a number becomes -1, which
-// the domain refuses with the field's range message.
-func atoi(s string) int {
-	n, err := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
-	if err != nil {
-		return -1
-	}
-	return n
 }
