@@ -4,8 +4,8 @@
 package contract
 
 import (
-	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/money"
 )
 
