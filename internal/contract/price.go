@@ -87,6 +87,17 @@ func LinePrice(p Prices, n Names, quantity, fqdns, wildcards int) (money.Yen, er
 	return money.Yen(quantity) * unit, nil
 }
 
+// NewEntry is a price-table entry whose offered base price, when none is
+// set (base nil), defaults to OfferedBase of the list price and discount.
+func NewEntry(productID int64, years int, list money.Yen, discountBP int, base *money.Yen, fqdn, wildcard money.Yen) Entry {
+	b := OfferedBase(list, discountBP)
+	if base != nil {
+		b = *base
+	}
+	return Entry{ProductID: productID, Years: years, ListPrice: list, DiscountBP: discountBP,
+		Prices: Prices{Base: b, AdditionalFQDN: fqdn, Wildcard: wildcard}}
+}
+
 // OfferedBase is the default offered price: list × (1 − discount), rounded
 // down to the yen; discount is in basis points (3000 = 30%).
 func OfferedBase(list money.Yen, discountBP int) money.Yen {

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -140,6 +141,32 @@ type Store struct {
 	DB      postgres.DB
 	Clock   clock.Clock
 	Catalog *catalog.Store
+}
+
+// DefaultTerms are a new contract's terms: one year from today, NET30EOM,
+// the standard tax rate, no credit limit.
+func DefaultTerms(today time.Time) Terms {
+	return Terms{StartDate: today, EndDate: today.AddDate(1, 0, -1), PaymentTerms: "NET30EOM", TaxRate: DefaultTaxRate}
+}
+
+// Draft is the starting point of partnerID's next version: the version in
+// force today of source (partnerID itself, or another partner whose price
+// table is copied), else the default terms. Copying another partner's
+// prices keeps partnerID's own terms when it has a contract.
+func (s *Store) Draft(ctx context.Context, partnerID, source int64, today time.Time) (Version, error) {
+	v, err := s.InForce(ctx, source, today)
+	if errors.Is(err, ErrNoContract) {
+		v, err = Version{Terms: DefaultTerms(today)}, nil
+	}
+	if err != nil || source == partnerID {
+		return v, err
+	}
+	own, err := s.InForce(ctx, partnerID, today)
+	if errors.Is(err, ErrNoContract) {
+		return v, nil
+	}
+	v.Terms = own.Terms
+	return v, err
 }
 
 // With returns the store bound to q (the caller's transaction), with every

@@ -52,12 +52,12 @@ func priceEntries(ctx context.Context, q postgres.Querier) ([]contract.Entry, er
 	}
 	out := make([]contract.Entry, 0, len(PriceTable))
 	for _, r := range PriceTable {
-		base := money.Yen(r.Base)
-		if base == 0 {
-			base = contract.OfferedBase(money.Yen(r.List), r.DiscountBP)
+		var base *money.Yen // none in the table: the offered price
+		if r.Base != 0 {
+			b := money.Yen(r.Base)
+			base = &b
 		}
-		out = append(out, contract.Entry{ProductID: ids[r.Code], Years: r.Years, ListPrice: money.Yen(r.List), DiscountBP: r.DiscountBP,
-			Prices: contract.Prices{Base: base, AdditionalFQDN: money.Yen(r.FQDN), Wildcard: money.Yen(r.Wild)}})
+		out = append(out, contract.NewEntry(ids[r.Code], r.Years, money.Yen(r.List), r.DiscountBP, base, money.Yen(r.FQDN), money.Yen(r.Wild)))
 	}
 	return out, nil
 }

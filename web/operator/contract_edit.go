@@ -1,7 +1,6 @@
 package operator
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -67,19 +66,11 @@ func (h *Handlers) contractNew(w http.ResponseWriter, r *http.Request) error {
 		source = copyFrom
 	}
 	today := clock.Date(h.Clock.Now())
-	values := url.Values{}
-	v, err := h.Contracts.InForce(r.Context(), source, today)
-	switch {
-	case errors.Is(err, contract.ErrNoContract):
-		v = contract.Version{Terms: contract.Terms{StartDate: today, EndDate: today.AddDate(1, 0, -1), PaymentTerms: "NET30EOM", TaxRate: contract.DefaultTaxRate}}
-	case err != nil:
+	v, err := h.Contracts.Draft(r.Context(), p.ID, source, today)
+	if err != nil {
 		return err
 	}
-	if source != p.ID { // copy the prices only; this partner's terms stay its own
-		if own, err := h.Contracts.InForce(r.Context(), p.ID, today); err == nil {
-			v.Terms = own.Terms
-		}
-	}
+	values := url.Values{}
 	fillValues(values, v, today)
 	f, err := h.contractForm(r, p, values, valid.Errors{})
 	f.CopyFrom = copyFrom
@@ -174,13 +165,13 @@ func parseEntry(e valid.Errors, vals url.Values, p catalog.Product, years int) (
 	if !hasList && !hasBase {
 		return contract.Entry{}, false
 	}
-	en := contract.Entry{ProductID: p.ID, Years: years, ListPrice: money.Yen(list), DiscountBP: e.PercentBP(field("discount"), vals.Get(field("discount")))}
-	en.Base = money.Yen(base)
-	if !hasBase {
-		en.Base = contract.OfferedBase(en.ListPrice, en.DiscountBP)
+	var typedBase *money.Yen
+	if hasBase {
+		b := money.Yen(base)
+		typedBase = &b
 	}
+	discount := e.PercentBP(field("discount"), vals.Get(field("discount")))
 	fqdn, _ := e.Yen(field("fqdn"), vals.Get(field("fqdn")), int64(contract.MaxPrice))
 	wild, _ := e.Yen(field("wildcard"), vals.Get(field("wildcard")), int64(contract.MaxPrice))
-	en.AdditionalFQDN, en.Wildcard = money.Yen(fqdn), money.Yen(wild)
-	return en, true
+	return contract.NewEntry(p.ID, years, money.Yen(list), discount, typedBase, money.Yen(fqdn), money.Yen(wild)), true
 }

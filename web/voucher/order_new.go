@@ -80,16 +80,11 @@ func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 	for _, o := range priced {
 		page.Options = append(page.Options, ProductOption{Value: fmt.Sprintf("%d:%d", o.Product.ID, o.Years), Product: o.Product, Years: o.Years, Prices: o.Prices})
 	}
-	c, found, err := h.Accounts.BillingContact(ctx, p.PartnerID)
+	ready, err := h.Vouchers.Readiness(ctx, p.PartnerID)
 	if err != nil {
 		return page, err
 	}
-	page.BillingOK = found && c.Complete()
-	ps, err := h.Accounts.PaymentSettings(ctx, p.PartnerID)
-	if err != nil {
-		return page, err
-	}
-	page.PaymentOK = ps.UsesAccountBalance()
+	page.BillingOK, page.PaymentOK = ready.BillingComplete, ready.BalancePayment
 	page.Figures, err = h.Ledger.Figures(ctx, p.PartnerID)
 	page.Lang = p.Language
 	if page.Errs == nil {
