@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -146,9 +147,20 @@ func TestServeStopsGracefully(t *testing.T) {
 		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\n\r\n" + body[:5])); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	// Steps are ordered by what the server reports, not by sleeping: the
+	// request is in a handler (the in-flight gauge), then the signal comes,
+	// then the listener is closed, and only then does the body arrive.
+	waitFor(t, "the request to reach a handler", func() bool {
+		return strings.Contains(get(t, "http://"+addr+"/metrics"), "\nportal_http_requests_in_flight 1\n")
+	})
 	cancel()
-	time.Sleep(200 * time.Millisecond)
+	waitFor(t, "the listener to close", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
 	if _, err := conn.Write([]byte(body[5:])); err != nil {
 		t.Fatal(err)
 	}
@@ -263,4 +275,26 @@ func TestReadyURL(t *testing.T) {
 	if _, err := readyURL("8080"); err == nil {
 		t.Error("readyURL(\"8080\"): no error")
 	}
+}
+
+// waitFor polls cond until it holds, failing the test after 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// get returns the body at url ("" when it cannot be fetched).
+func get(t *testing.T, url string) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		return ""
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }
