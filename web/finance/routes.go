@@ -25,13 +25,11 @@ type Handlers struct {
 	Guard     httpx.Guard
 }
 
-var financeRoles = []auth.Role{auth.RoleAdmin, auth.RoleFinanceManager}
-
 // Routes registers the pages on r and their links in nav.
 func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	a := h.Adapter
-	r.With(h.Guard.Partner()).Get("/finance/pricing", a.H(h.pricing))
-	fin := r.With(h.Guard.Partner(financeRoles...))
+	r.With(h.Guard.Can(auth.UsePartnerPages)).Get("/finance/pricing", a.H(h.pricing))
+	fin := r.With(h.Guard.Can(auth.ManageFinance))
 	fin.Get("/finance/settings", a.H(h.settings))
 	fin.Get("/finance/settings/billing", a.H(h.billingEdit))
 	fin.Post("/finance/settings/billing", a.H(h.billingSave))
@@ -41,5 +39,5 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 
 	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.pricing", Href: "/finance/pricing"})
 	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.finance_settings", Href: "/finance/settings",
-		Allowed: func(p *auth.Principal) bool { return p.HasAny(financeRoles...) }})
+		Allowed: auth.Allows(auth.ManageFinance)})
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/ccp-partner/portal/internal/auth"
 )
 
-// Guard checks on the server who may use a route. Routes declare what they
-// need with its middlewares; a refused request gets the translated 403 page,
+// Guard checks on the server who may use a route. Routes declare the
+// permission they need (auth.Permission, the one table of who may do what); a refused request gets the translated 403 page,
 // an anonymous one is sent to the sign-in page.
 type Guard struct{ Adapter *Adapter }
 
@@ -17,23 +17,10 @@ func (g Guard) SignedIn(next http.Handler) http.Handler {
 	return g.require(next, func(*auth.Principal) bool { return true })
 }
 
-// Partner requires partner staff holding one of roles (any partner role
-// when none are given).
-func (g Guard) Partner(roles ...auth.Role) func(http.Handler) http.Handler {
+// Can requires a principal holding perm (the table in auth.Permission).
+func (g Guard) Can(perm auth.Permission) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return g.require(next, func(p *auth.Principal) bool {
-			return !p.IsOperator() && (len(roles) == 0 || p.HasAny(roles...))
-		})
-	}
-}
-
-// Operator requires operator staff holding one of roles (any operator role
-// when none are given).
-func (g Guard) Operator(roles ...auth.Role) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return g.require(next, func(p *auth.Principal) bool {
-			return p.IsOperator() && (len(roles) == 0 || p.HasAny(roles...))
-		})
+		return g.require(next, func(p *auth.Principal) bool { return p.Can(perm) })
 	}
 }
 

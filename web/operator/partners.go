@@ -20,11 +20,11 @@ func (h *Handlers) partnerRoutes(r chi.Router) {
 	a := h.Adapter
 	r.Get("/partners/{id}", a.H(h.partnerShow))
 	r.Get("/partners/{id}/contract/{vid}", a.H(h.versionShow))
-	sales := r.With(h.Guard.Operator(auth.RoleSales))
+	sales := r.With(h.Guard.Can(auth.ReviewPartners))
 	sales.Get("/partners/{id}/contract/new", a.H(h.contractNew))
 	sales.Post("/partners/{id}/contract", a.H(h.contractCreate))
 	sales.Post("/partners/{id}/consents", a.H(h.consentRecord))
-	r.With(h.Guard.Operator(auth.RoleFinance)).Post("/partners/{id}/adjust", a.H(h.adjust))
+	r.With(h.Guard.Can(auth.AdjustBalances)).Post("/partners/{id}/adjust", a.H(h.adjust))
 }
 
 // PartnerPage is the view model of a partner's page in the console.
@@ -65,7 +65,7 @@ func (h *Handlers) partnerPage(r *http.Request, form ConsentForm) (PartnerPage, 
 		return PartnerPage{}, err
 	}
 	me := auth.PrincipalFrom(r.Context())
-	page := PartnerPage{Partner: p, Consent: form, CanEdit: me.HasAny(auth.RoleSales), CanAdjust: me.HasAny(auth.RoleFinance),
+	page := PartnerPage{Partner: p, Consent: form, CanEdit: me.Can(auth.ReviewPartners), CanAdjust: me.Can(auth.AdjustBalances),
 		Adjustment: AdjustForm{Errs: valid.Errors{}}}
 	if page.Figures, err = h.Ledger.Figures(r.Context(), p.ID); err != nil {
 		return page, err

@@ -35,10 +35,10 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	a := h.Adapter
 	r.With(h.Guard.SignedIn).Post("/delivery/leave", a.H(h.deliveryLeave))
 	r.Route("/operator", func(r chi.Router) {
-		r.Use(h.Guard.Operator())
+		r.Use(h.Guard.Can(auth.UseConsole))
 		r.Get("/", a.H(h.overview))
 		r.Get("/partners", a.H(h.partners))
-		sales := r.With(h.Guard.Operator(auth.RoleSales))
+		sales := r.With(h.Guard.Can(auth.ReviewPartners))
 		sales.Get("/signups", a.H(h.signupsList))
 		sales.Get("/signups/{id}", a.H(h.signupShow))
 		sales.Post("/signups/{id}/approve", a.H(h.signupApprove))
@@ -48,27 +48,26 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 		sales.Get("/products/{id}", a.H(h.productEdit))
 		sales.Post("/products/save", a.H(h.productSave))
 		h.partnerRoutes(r)
-		delivery := r.With(h.Guard.Operator(auth.RoleDelivery))
+		delivery := r.With(h.Guard.Can(auth.EnterPartnerAccount))
 		delivery.Get("/delivery", a.H(h.deliveryList))
 		delivery.Post("/delivery/{id}/enter", a.H(h.deliveryEnter))
-		admin := r.With(h.Guard.Operator(auth.RoleOpAdmin))
+		admin := r.With(h.Guard.Can(auth.AdministerOperator))
 		admin.Get("/staff", a.H(h.staff))
 		admin.Get("/identity", a.H(h.identityShow))
 		admin.Post("/identity", a.H(h.identitySave))
 		if h.TestClock != nil {
-			clockPage := r.With(h.Guard.Operator(auth.RoleOpAdmin))
+			clockPage := r.With(h.Guard.Can(auth.AdministerOperator))
 			clockPage.Get("/clock", a.H(h.clockShow))
 			clockPage.Post("/clock", a.H(h.clockMove))
 		}
 	})
-	isAdmin := func(p *auth.Principal) bool { return p.HasAny(auth.RoleOpAdmin) }
-	isSales := func(p *auth.Principal) bool { return p.HasAny(auth.RoleSales) }
+	isAdmin, isSales := auth.Allows(auth.AdministerOperator), auth.Allows(auth.ReviewPartners)
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.overview", Href: "/operator"})
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.partners", Href: "/operator/partners"})
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.signups", Href: "/operator/signups", Allowed: isSales})
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.products", Href: "/operator/products", Allowed: isSales})
 	nav.Add(true, "nav.console", layout.NavItem{LabelID: "nav.delivery", Href: "/operator/delivery",
-		Allowed: func(p *auth.Principal) bool { return p.HasAny(auth.RoleDelivery) }})
+		Allowed: auth.Allows(auth.EnterPartnerAccount)})
 	nav.Add(true, "nav.administration", layout.NavItem{LabelID: "nav.staff", Href: "/operator/staff", Allowed: isAdmin})
 	nav.Add(true, "nav.administration", layout.NavItem{LabelID: "nav.identity", Href: "/operator/identity", Allowed: isAdmin})
 	if h.TestClock != nil {

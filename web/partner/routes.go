@@ -23,9 +23,9 @@ type Handlers struct {
 // Routes registers the pages on r and their links in nav.
 func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	a := h.Adapter
-	r.With(h.Guard.Partner()).Get("/dashboard", a.H(h.dashboard))
-	r.With(h.Guard.Partner()).Get("/account/profile", a.H(h.profile))
-	admins := r.With(h.Guard.Partner(auth.RoleAdmin))
+	r.With(h.Guard.Can(auth.UsePartnerPages)).Get("/dashboard", a.H(h.dashboard))
+	r.With(h.Guard.Can(auth.UsePartnerPages)).Get("/account/profile", a.H(h.profile))
+	admins := r.With(h.Guard.Can(auth.ManageAccount))
 	admins.Get("/account/users", a.H(h.usersList))
 	admins.Post("/account/users", a.H(h.userAdd))
 	admins.Get("/account/users/{id}", a.H(h.userShow))
@@ -38,14 +38,10 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	admins.Get("/account/audit", a.H(h.auditLog))
 	admins.Get("/account/audit/{id}", a.H(h.auditEntry))
 
-	isAdmin := hasRole(auth.RoleAdmin)
+	isAdmin := auth.Allows(auth.ManageAccount)
 	nav.Add(false, "nav.home", layout.NavItem{LabelID: "nav.dashboard", Href: "/dashboard"})
 	nav.Add(false, "nav.account", layout.NavItem{LabelID: "nav.profile", Href: "/account/profile"})
 	nav.Add(false, "nav.account", layout.NavItem{LabelID: "nav.users", Href: "/account/users", Allowed: isAdmin})
 	nav.Add(false, "nav.account", layout.NavItem{LabelID: "nav.groups", Href: "/account/groups", Allowed: isAdmin})
 	nav.Add(false, "nav.account", layout.NavItem{LabelID: "nav.audit", Href: "/account/audit", Allowed: isAdmin})
-}
-
-func hasRole(roles ...auth.Role) func(*auth.Principal) bool {
-	return func(p *auth.Principal) bool { return p.HasAny(roles...) }
 }

@@ -27,17 +27,10 @@ type Handlers struct {
 	Guard    httpx.Guard
 }
 
-// viewers see and order vouchers: the partner's Administrators and Finance
-// Managers, and operator delivery staff working in the account (D-1).
-var viewers = []auth.Role{auth.RoleAdmin, auth.RoleFinanceManager, auth.RoleDelivery}
-
-// changers may cancel orders and reissue codes.
-var changers = []auth.Role{auth.RoleAdmin, auth.RoleFinanceManager}
-
 // Routes registers the pages on r and their links in nav.
 func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	a := h.Adapter
-	view := r.With(h.Guard.Partner(viewers...))
+	view := r.With(h.Guard.Can(auth.OrderVouchers))
 	view.Get("/finance/vouchers", a.H(h.list))
 	view.Get("/finance/vouchers/new", a.H(h.newForm))
 	view.Post("/finance/vouchers", a.H(h.create))
@@ -49,13 +42,13 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	view.Get("/finance/vouchers.csv", a.H(h.ordersCSV))
 	view.Get("/finance/vouchers/{id}/codes.csv", a.H(h.orderCodesCSV))
 	view.Get("/finance/codes/used.csv", a.H(h.usedCodesCSV))
-	change := r.With(h.Guard.Partner(changers...))
+	change := r.With(h.Guard.Can(auth.ChangeVouchers))
 	change.Get("/finance/vouchers/{id}/cancel", a.H(h.cancelConfirm))
 	change.Post("/finance/vouchers/{id}/cancel", a.H(h.cancel))
 	change.Get("/finance/codes/{id}/reissue", a.H(h.reissueConfirm))
 	change.Post("/finance/codes/{id}/reissue", a.H(h.reissue))
 
-	can := func(p *auth.Principal) bool { return p.HasAny(viewers...) }
+	can := auth.Allows(auth.OrderVouchers)
 	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.vouchers", Href: "/finance/vouchers", Allowed: can})
 	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.balance", Href: "/finance/balance", Allowed: can})
 }
