@@ -88,7 +88,7 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
-	page := ShowPage{Order: o, ShowCodes: r.URL.Query().Get("codes") == "show", CanChange: p.HasAny(changers...),
+	page := ShowPage{Order: o, ShowCodes: r.URL.Query().Get("codes") == "show", CanChange: p.Can(auth.ChangeVouchers),
 		Now: h.Clock.Now(), Lang: p.Language}
 	if page.Lines, err = h.Vouchers.Lines(r.Context(), p.PartnerID, o.ID); err != nil {
 		return err
