@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"strings"
 	"sync"
 	"testing"
@@ -19,12 +20,30 @@ import (
 )
 
 // sink is an in-process SMTP server that refuses the first `refuse`
-// messages with a temporary error and keeps the rest.
+// messages with a temporary error and keeps the rest, taking `delay` over
+// each.
 type sink struct {
 	mu       sync.Mutex
 	refuse   int
+	delay    time.Duration
 	attempts int
 	got      []string
+}
+
+// perMessage counts the kept messages by Message-ID.
+func (s *sink) perMessage(t *testing.T) map[string]int {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := map[string]int{}
+	for _, raw := range s.got {
+		m, err := netmail.ReadMessage(strings.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n[m.Header.Get("Message-Id")]++
+	}
+	return n
 }
 
 func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }
@@ -40,6 +59,7 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	time.Sleep(ss.s.delay)
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	ss.s.attempts++
@@ -134,8 +154,8 @@ func TestConcurrentWorkersSendEachMessageOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if len(sk.got) != 20 {
-		t.Errorf("server received %d messages, want 20 (each once)", len(sk.got))
+	if n := sk.perMessage(t); len(sk.got) != 20 || len(n) != 20 {
+		t.Errorf("server received %d messages, %d different, want 20 (each once)", len(sk.got), len(n))
 	}
 }
 

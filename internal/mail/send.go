@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -9,7 +10,9 @@ import (
 	gomail "github.com/wneessen/go-mail"
 )
 
-// build renders m as a MIME message (UTF-8, subjects encoded for Japanese).
+// build renders m as a MIME message: UTF-8, with the subject and attachment
+// names encoded as RFC 2047 words (=?UTF-8?b?…?=) for Japanese, and the
+// attachments in base64.
 func build(from string, m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingB64))
 	if err := msg.From(from); err != nil {
@@ -21,6 +24,10 @@ func build(from string, m Message) (*gomail.Msg, error) {
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(fmt.Sprintf("outbox-%d@portal", m.ID))
 	msg.SetBodyString(gomail.TypeTextPlain, m.BodyText)
+	for _, a := range m.Attachments {
+		msg.AttachReadSeeker(a.FileName, bytes.NewReader(a.Content),
+			gomail.WithFileContentType(gomail.ContentType(contentType(a))))
+	}
 	return msg, nil
 }
 

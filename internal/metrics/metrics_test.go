@@ -59,7 +59,7 @@ portal_mail_outbox_pending 2
 
 func TestFailedOutboxQueryKeepsTheOtherMetrics(t *testing.T) {
 	pool := postgrestest.NewPool(t)
-	if _, err := pool.Exec(context.Background(), `DROP TABLE mail_outbox`); err != nil {
+	if _, err := pool.Exec(context.Background(), `DROP TABLE mail_outbox CASCADE`); err != nil {
 		t.Fatal(err)
 	}
 	code, body := scrape(t, New(Options{Pool: pool}))
