@@ -88,8 +88,7 @@ func (s *Store) RejectSignup(ctx context.Context, id int64, reason string, actor
 		}
 		l := s.I18n.Localizer(sg.Language)
 		data := map[string]any{"Name": sg.FirstName + " " + sg.LastName, "Company": sg.CompanyName, "Reason": reason}
-		if err := mail.Enqueue(ctx, q, now, mail.Message{To: []string{sg.Email},
-			Subject: l.T("mail.signup_rejected.subject", data), BodyText: l.T("mail.signup_rejected.body", data)}); err != nil {
+		if err := mail.Enqueue(ctx, q, now, mail.Translated(l, []string{sg.Email}, "mail.signup_rejected", data)); err != nil {
 			return err
 		}
 		actor = actor.Of(now, audit.SignupRejected, "signup", id)

@@ -151,8 +151,7 @@ func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) 
 		}
 		l := s.I18n.Localizer(in.Language)
 		data := map[string]any{"Name": in.FirstName + " " + in.LastName, "Company": in.CompanyName, "ID": id}
-		if err := mail.Enqueue(ctx, q, now, mail.Message{To: []string{in.Email},
-			Subject: l.T("mail.signup.subject", data), BodyText: l.T("mail.signup.body", data)}); err != nil {
+		if err := mail.Enqueue(ctx, q, now, mail.Translated(l, []string{in.Email}, "mail.signup", data)); err != nil {
 			return err
 		}
 		actor = actor.Of(now, audit.SignupSubmitted, "signup", id)

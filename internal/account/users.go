@@ -104,8 +104,7 @@ func (s *Store) createUser(ctx context.Context, q postgres.Querier, partnerID in
 	l := s.I18n.Localizer(u.Language)
 	data := map[string]any{"Name": u.DisplayName, "Username": u.Username, "Partner": partner, "Link": link,
 		"Hours": int(auth.InviteLinkLifetime.Hours())}
-	return id, mail.Enqueue(ctx, q, now, mail.Message{To: []string{u.Email},
-		Subject: l.T("mail.invite.subject", data), BodyText: l.T("mail.invite.body", data)})
+	return id, mail.Enqueue(ctx, q, now, mail.Translated(l, []string{u.Email}, "mail.invite", data))
 }
 
 // SetRoles changes the roles of user id of partnerID. An Administrator

@@ -90,9 +90,7 @@ func (s *Service) sendResetLink(ctx context.Context, q postgres.Querier, u reset
 	}
 	l := s.I18n.Localizer(u.language)
 	data := map[string]any{"Name": u.name, "Username": u.username, "Link": link, "Minutes": int(ResetLinkLifetime.Minutes())}
-	if err := mail.Enqueue(ctx, q, now, mail.Message{
-		To: []string{u.email}, Subject: l.T("mail.reset.subject", data), BodyText: l.T("mail.reset.body", data),
-	}); err != nil {
+	if err := mail.Enqueue(ctx, q, now, mail.Translated(l, []string{u.email}, "mail.reset", data)); err != nil {
 		return err
 	}
 	return audit.Record(ctx, q, audit.Entry{At: now, ActorUsername: u.username, PartnerID: u.partnerID, IP: ip,

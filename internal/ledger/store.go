@@ -121,8 +121,7 @@ func (s *Store) notifyCrossing(ctx context.Context, q postgres.Querier, partnerI
 	}
 	l := s.I18n.Localizer(lang)
 	data := map[string]any{"Partner": p.Name, "Available": l.Yen(after), "Threshold": l.Yen(*n.Threshold)}
-	return mail.Enqueue(ctx, q, s.Clock.Now(), mail.Message{To: n.Emails,
-		Subject: l.T("mail.balance_low.subject", data), BodyText: l.T("mail.balance_low.body", data)})
+	return mail.Enqueue(ctx, q, s.Clock.Now(), mail.Translated(l, n.Emails, "mail.balance_low", data))
 }
 
 // MaxAdjustment bounds a manual adjustment.

@@ -133,3 +133,15 @@ func attachments(ctx context.Context, q postgres.Querier, messageID int64) ([]At
 		return a, err
 	})
 }
+
+// Translator renders a message id in one language (an *i18n.Localizer).
+type Translator interface {
+	T(id string, data ...map[string]any) string
+}
+
+// Translated is the message whose subject and body are the ids
+// "<id>.subject" and "<id>.body" rendered by l with data, to the addresses
+// in to: every email of the portal is written in its reader's language.
+func Translated(l Translator, to []string, id string, data map[string]any) Message {
+	return Message{To: to, Subject: l.T(id+".subject", data), BodyText: l.T(id+".body", data)}
+}

@@ -293,8 +293,7 @@ func (s *Service) notifyDelivery(ctx context.Context, q postgres.Querier, orderI
 	}
 	data := map[string]any{"Name": c.Name, "OrderID": orderID, "Items": strings.Join(items, "\n"), "Total": l.Yen(p.Total),
 		"Link": fmt.Sprintf("%s/finance/vouchers/%d", s.BaseURL, orderID), "Expires": l.Date(ExpiresOn(now))}
-	return mail.Enqueue(ctx, q, now, mail.Message{To: c.Emails,
-		Subject: l.T("mail.delivered.subject", data), BodyText: l.T("mail.delivered.body", data)})
+	return mail.Enqueue(ctx, q, now, mail.Translated(l, c.Emails, "mail.delivered", data))
 }
 
 // Offer is a product and validity the partner's contract offers now.
