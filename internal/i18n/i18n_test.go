@@ -50,8 +50,17 @@ func TestBothLocaleFilesHaveTheSameKeys(t *testing.T) {
 
 // idInSource matches message ids where the code hands them to translation:
 // T(ctx, "nav.users"), l.T("mail.x"), LabelID: "nav.users", ErrorID = "…",
-// e.Add("field", "form.required"), layout.Page("nav.users"), SetFlash(w, "…").
-var idInSource = regexp.MustCompile(`(?:\bT\((?:ctx, )?|(?:Message|Label|Error|Title)ID\s*[:=]\s*|\bAdd\([^,()]+(?:\([^()]*\))?, |\bPage\(|SetFlash\(w, )"([a-z_]+(?:\.[a-z0-9_]+)+)"`)
+// e.Add("field", "form.required"), layout.Page("nav.users"), SetFlash(w, r, "…").
+var idInSource = regexp.MustCompile(`(?:\bT\((?:ctx, )?|(?:Message|Label|Error|Title)ID\s*[:=]\s*|\bAdd\([^,()]+(?:\([^()]*\))?, |\bPage\(|SetFlash\(w, r, )"([a-z_]+(?:\.[a-z0-9_]+)+)"`)
+
+// pageIDInSource matches the message of a domain refusal,
+// fault.New(kind, "text", "voucher.not_cancellable"): an error page, so it
+// needs its "_text" too.
+var pageIDInSource = regexp.MustCompile(`fault\.New\([^,]+, "[^"]*", "([a-z_]+(?:\.[a-z0-9_]+)+)"\)`)
+
+// mailIDInSource matches mail.Translated(l, to, "mail.x", data), which
+// renders "mail.x.subject" and "mail.x.body".
+var mailIDInSource = regexp.MustCompile(`Translated\(l, [^"]*?, "([a-z_]+(?:\.[a-z0-9_]+)+)", `)
 
 func TestEveryMessageIDInTheCodeExists(t *testing.T) {
 	en := messageIDs(t, "en")
@@ -70,9 +79,19 @@ func TestEveryMessageIDInTheCodeExists(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		var ids []string
 		for _, m := range idInSource.FindAllStringSubmatch(string(b), -1) {
-			if _, ok := en[m[1]]; !ok && !strings.HasSuffix(path, "_test.go") {
-				t.Errorf("%s uses %q, which en.toml lacks", path, m[1])
+			ids = append(ids, m[1])
+		}
+		for _, m := range pageIDInSource.FindAllStringSubmatch(string(b), -1) {
+			ids = append(ids, m[1], m[1]+"_text")
+		}
+		for _, m := range mailIDInSource.FindAllStringSubmatch(string(b), -1) {
+			ids = append(ids, m[1]+".subject", m[1]+".body")
+		}
+		for _, id := range ids {
+			if _, ok := en[id]; !ok && !strings.HasSuffix(path, "_test.go") {
+				t.Errorf("%s uses %q, which en.toml lacks", path, id)
 			}
 		}
 		return nil
