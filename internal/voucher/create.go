@@ -166,10 +166,9 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, in Input, actor
 	if err != nil {
 		return 0, err
 	}
-	_, err = s.Ledger.Charge(ctx, q, ledger.Entry{PartnerID: actor.PartnerID, GroupID: in.GroupID, At: now,
+	f, err := s.Ledger.Charge(ctx, q, ledger.Entry{PartnerID: actor.PartnerID, GroupID: in.GroupID, At: now,
 		Kind: ledger.VoucherCharge, Amount: -priced.Total, VoucherOrderID: id, CreatedBy: actor.ActorUserID})
-	if errors.Is(err, ledger.ErrInsufficientFunds) {
-		f, _ := ledger.Compute(ctx, q, actor.PartnerID, priced.Version.CreditLimit)
+	if errors.Is(err, ledger.ErrInsufficientFunds) { // f: the figures under the lock, before the charge
 		return 0, &Refusal{MessageID: "voucher.insufficient_funds", Data: map[string]any{"Total": priced.Total.String(), "Available": f.Available.String()}}
 	}
 	if err != nil {
