@@ -160,3 +160,18 @@ func TestTranslationAndFallbacks(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorTextsDoNotCallTheReaderOkyakusama: お客様 is the partner's
+// customer (or the end user); a text shown to operator staff, or about
+// their own work, names them otherwise (あなた, ご利用の…).
+func TestOperatorTextsDoNotCallTheReaderOkyakusama(t *testing.T) {
+	operatorFacing := []string{"error.", "delivery.", "audit.", "consents.", "signups.", "identity.", "clock.",
+		"ledger.", "staff.", "products.", "contract.", "partner.", "nav."}
+	for id, text := range messageIDs(t, "ja") {
+		for _, prefix := range operatorFacing {
+			if strings.HasPrefix(id, prefix) && strings.Contains(text, "お客様") {
+				t.Errorf("%s: %q", id, text)
+			}
+		}
+	}
+}
