@@ -82,6 +82,27 @@ func (s *Store) SavePaymentSettings(ctx context.Context, partnerID int64, p Paym
 	})
 }
 
+// Readiness says what a partner's account still lacks before it can order
+// vouchers: the order page and the dashboard show it, and placing an order
+// refuses on the same rule.
+type Readiness struct {
+	BillingComplete bool // the billing contact holds what invoices need (S-2)
+	BalancePayment  bool // payment is by the account balance (S-4)
+}
+
+// Ready reports whether nothing is missing.
+func (r Readiness) Ready() bool { return r.BillingComplete && r.BalancePayment }
+
+// Readiness tells what partnerID's account still lacks before ordering.
+func (s *Store) Readiness(ctx context.Context, partnerID int64) (Readiness, error) {
+	c, found, err := s.BillingContact(ctx, partnerID)
+	if err != nil {
+		return Readiness{}, err
+	}
+	ps, err := s.PaymentSettings(ctx, partnerID)
+	return Readiness{BillingComplete: found && c.Complete(), BalancePayment: ps.UsesAccountBalance()}, err
+}
+
 // Notification is the balance-notification setting (S-5).
 type Notification struct {
 	Threshold *money.Yen // nil: off

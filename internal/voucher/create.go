@@ -185,43 +185,18 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, in Input, actor
 	return id, audit.Record(ctx, q, actor)
 }
 
-// Readiness says whether a partner's account lets it order vouchers: the
-// order page shows it, and placing an order checks the same.
-type Readiness struct {
-	BillingComplete bool // the billing contact holds what invoices need (S-2)
-	BalancePayment  bool // payment is by the account balance (S-4)
-}
-
-// Err is the refusal of an order on an account that is not ready, or nil.
-func (r Readiness) Err() error {
-	switch {
-	case !r.BillingComplete:
-		return ErrBillingIncomplete
-	case !r.BalancePayment:
-		return ErrPaymentNotBalance
-	}
-	return nil
-}
-
-// Readiness tells whether partnerID's account lets it order.
-func (s *Service) Readiness(ctx context.Context, partnerID int64) (Readiness, error) {
-	c, found, err := s.Accounts.BillingContact(ctx, partnerID)
-	if err != nil {
-		return Readiness{}, err
-	}
-	ps, err := s.Accounts.PaymentSettings(ctx, partnerID)
-	return Readiness{BillingComplete: found && c.Complete(), BalancePayment: ps.UsesAccountBalance()}, err
-}
-
-// checkAccount refuses an order when the account is not ready (Readiness)
-// or the management group is not the partner's active one.
+// checkAccount refuses an order when the account is not ready to order
+// (account.Readiness: the rule the order page and the dashboard show) or
+// the management group is not the partner's active one.
 func (s *Service) checkAccount(ctx context.Context, q postgres.Querier, partnerID, groupID int64) error {
-	ready, err := s.Readiness(ctx, partnerID)
-	if err != nil {
+	ready, err := s.Accounts.Readiness(ctx, partnerID)
+	switch {
+	case err != nil:
 		return err
-	}
-	if err := ready.Err(); err != nil {
-		return err
+	case !ready.BillingComplete:
+		return ErrBillingIncomplete
+	case !ready.BalancePayment:
+		return ErrPaymentNotBalance
 	}
 	var ok bool
 	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM management_groups WHERE id = $1 AND partner_id = $2 AND active)`,

@@ -7,8 +7,15 @@ import (
 	"github.com/ccp-partner/portal/web/layout"
 )
 
+// dashboard greets the user and lists what the account still lacks before
+// it can order, with links to where it is set.
 func (h *Handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
-	return layout.Render(w, r, http.StatusOK, dashboardView(auth.PrincipalFrom(r.Context())))
+	p := auth.PrincipalFrom(r.Context())
+	ready, err := h.Accounts.Readiness(r.Context(), p.PartnerID)
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, dashboardView(p, ready))
 }
 
 func (h *Handlers) profile(w http.ResponseWriter, r *http.Request) error {

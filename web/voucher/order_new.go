@@ -80,7 +80,7 @@ func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 	for _, o := range priced {
 		page.Options = append(page.Options, ProductOption{Value: fmt.Sprintf("%d:%d", o.Product.ID, o.Years), Product: o.Product, Years: o.Years, Prices: o.Prices})
 	}
-	ready, err := h.Vouchers.Readiness(ctx, p.PartnerID)
+	ready, err := h.Accounts.Readiness(ctx, p.PartnerID)
 	if err != nil {
 		return page, err
 	}
