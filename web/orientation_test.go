@@ -34,3 +34,35 @@ func TestPricingPageShowsTheCreditLimit(t *testing.T) {
 		t.Errorf("credit limit shown %q, want %s", got, v.CreditLimit)
 	}
 }
+
+// TestAnIncompleteProposalIsNotOfferedAsCorrect: Globex's proposed billing
+// contact lacks its address, so "This is correct" is not offered.
+func TestAnIncompleteProposalIsNotOfferedAsCorrect(t *testing.T) {
+	env := webtest.Start(t)
+	page := env.Login(t, "globex-admin").Get("/finance/settings")
+	if page.Doc.Find("#billing-confirm").Length() != 0 || page.Doc.Find("#billing-incomplete").Length() != 1 {
+		t.Errorf("Globex's incomplete proposal: %q", page.Doc.Find("#billing-contact").Text())
+	}
+	if href := page.Doc.Find("#billing-change").AttrOr("href", ""); href != "/finance/settings/billing" {
+		t.Errorf("no way to complete it: %q", href)
+	}
+}
+
+// TestARefusedPaymentChangeSaysItWasNotSaved: ticking card payment is
+// refused, the page says the change was not saved and why, and the status
+// still says purchases go to the account balance.
+func TestARefusedPaymentChangeSaysItWasNotSaved(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	before := env.Fingerprint(t)
+	res := c.PostForm("/finance/settings/payment", map[string][]string{"allowed": {"account_balance", "credit_card"}, "default": {"credit_card"}})
+	if res.Status != 422 || res.Doc.Find("#payment-not-saved").Length() != 1 {
+		t.Fatalf("card payment: %d", res.Status)
+	}
+	if res.Doc.Find("#payment-settings .flash").Length() != 1 || res.Doc.Find("#payment-settings > .form-error").Length() != 0 {
+		t.Errorf("the status reads as if the account were blocked: %q", res.Doc.Find("#payment-settings").Text())
+	}
+	if env.Fingerprint(t) != before {
+		t.Error("the refused change wrote something")
+	}
+}

@@ -16,7 +16,9 @@ import (
 type SettingsPage struct {
 	Contact      account.BillingContact
 	ContactSet   bool
-	Payment      account.PaymentSettings
+	ContactValid bool                    // the (proposed) contact has every field invoices need
+	Stored       account.PaymentSettings // what is saved: the status line says this
+	Payment      account.PaymentSettings // what the form shows (the user's refused input, if any)
 	PaymentErrs  valid.Errors
 	Threshold    string
 	NotifyEmails string
@@ -35,9 +37,13 @@ func (h *Handlers) settingsPage(r *http.Request) (SettingsPage, error) {
 			return page, err
 		}
 	}
-	if page.Payment, err = h.Accounts.PaymentSettings(r.Context(), p.PartnerID); err != nil {
+	proposal := page.Contact
+	proposal.Normalize()
+	page.ContactValid = len(proposal.Validate()) == 0
+	if page.Stored, err = h.Accounts.PaymentSettings(r.Context(), p.PartnerID); err != nil {
 		return page, err
 	}
+	page.Payment = page.Stored
 	n, err := h.Accounts.Notification(r.Context(), p.PartnerID)
 	if n.Threshold != nil {
 		page.Threshold = strings.TrimPrefix(n.Threshold.String(), "¥")
