@@ -66,3 +66,13 @@ func TestARefusedPaymentChangeSaysItWasNotSaved(t *testing.T) {
 		t.Error("the refused change wrote something")
 	}
 }
+
+func TestTheAuditLogNamesItsTargetsForPeople(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	placeOrder(t, c, [4]string{"1:1", "1", "1", "0"})
+	targets := c.Get("/account/audit").Doc.Find("td.target").Text()
+	if !strings.Contains(targets, "Voucher order ") || strings.Contains(targets, "voucher_order") {
+		t.Errorf("targets: %q", targets)
+	}
+}

@@ -1,12 +1,15 @@
 package partner
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/valid"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
@@ -50,6 +53,25 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return layout.Render(w, r, status, auditView(page))
+}
+
+// singleObjects are the targets an account has one of: their id says nothing.
+var singleObjects = []string{"billing_contact", "payment_settings", "partner", "operator_identity", "clock"}
+
+// objectLabel names an entry's target for people: "Voucher order 15",
+// "User acme-user", "Billing contact".
+func objectLabel(ctx context.Context, e audit.Entry) string {
+	if e.ObjectType == "" {
+		return ""
+	}
+	label := i18n.T(ctx, "audit.object."+e.ObjectType)
+	if name, ok := e.Details["username"].(string); ok && e.ObjectType == "user" {
+		return label + " " + name
+	}
+	if slices.Contains(singleObjects, e.ObjectType) {
+		return label
+	}
+	return label + " " + e.ObjectID
 }
 
 func (h *Handlers) auditEntry(w http.ResponseWriter, r *http.Request) error {
