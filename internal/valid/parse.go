@@ -21,6 +21,22 @@ func (e Errors) Date(field, value string) time.Time {
 	return t
 }
 
+// Period parses a filter's optional from and to dates (Japan dates, both
+// inclusive, as people mean them) into the half-open range [start, end):
+// end is midnight after the to date. An empty date leaves its end open
+// (the zero time); a bad one records a problem.
+func (e Errors) Period(fromField, from, toField, to string) (start, end time.Time) {
+	if strings.TrimSpace(from) != "" {
+		start = e.Date(fromField, from)
+	}
+	if strings.TrimSpace(to) != "" {
+		if d := e.Date(toField, to); !d.IsZero() {
+			end = d.AddDate(0, 0, 1)
+		}
+	}
+	return start, end
+}
+
 // PercentBP parses a percentage with at most two decimals ("30", "12.5")
 // into basis points (3000, 1250); empty means 0.
 func (e Errors) PercentBP(field, value string) int {

@@ -1,6 +1,9 @@
 package valid
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestErrors(t *testing.T) {
 	e := Errors{}
@@ -56,5 +59,21 @@ func TestPercentAndDates(t *testing.T) {
 	e.Date("y", "2026/04/01")
 	if e.ID("y") != "form.date" {
 		t.Error("bad date accepted")
+	}
+}
+
+func TestPeriodIsTheWholeOfBothDays(t *testing.T) {
+	e := Errors{}
+	start, end := e.Period("from", "2026-10-01", "to", "2026-10-31")
+	if len(e) != 0 || start.Format(time.RFC3339) != "2026-10-01T00:00:00+09:00" || end.Format(time.RFC3339) != "2026-11-01T00:00:00+09:00" {
+		t.Errorf("October: [%s, %s) %v", start, end, e)
+	}
+	if start, end := e.Period("from", "", "to", ""); !start.IsZero() || !end.IsZero() {
+		t.Error("empty dates must leave the period open")
+	}
+	e = Errors{}
+	e.Period("from", "10/01", "to", "2026-13-01")
+	if e.ID("from") != "form.date" || e.ID("to") != "form.date" {
+		t.Errorf("bad dates: %v", e)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
@@ -31,14 +30,7 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	page := AuditPage{From: q.Get("from"), To: q.Get("to"), Actor: q.Get("user"), Action: q.Get("action"), Errs: valid.Errors{}}
 	f := audit.Filter{PartnerID: partnerID, Actor: page.Actor, Action: audit.Action(page.Action), Limit: 500}
-	if page.From != "" {
-		f.From = page.Errs.Date("from", page.From)
-	}
-	if page.To != "" {
-		if to := page.Errs.Date("to", page.To); !to.IsZero() {
-			f.To = to.Add(24 * time.Hour)
-		}
-	}
+	f.From, f.To = page.Errs.Period("from", page.From, "to", page.To)
 	var err error
 	if len(page.Errs) == 0 {
 		if page.Entries, err = h.Accounts.Audit(r.Context(), f); err != nil {

@@ -2,7 +2,6 @@ package voucher
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/ledger"
@@ -23,14 +22,7 @@ func (h *Handlers) balance(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	page := BalancePage{Kind: q.Get("kind"), From: q.Get("from"), To: q.Get("to"), Errs: valid.Errors{}}
 	f := ledger.Filter{Kind: ledger.Kind(page.Kind)}
-	if page.From != "" {
-		f.From = page.Errs.Date("from", page.From)
-	}
-	if page.To != "" {
-		if to := page.Errs.Date("to", page.To); !to.IsZero() {
-			f.To = to.Add(24 * time.Hour)
-		}
-	}
+	f.From, f.To = page.Errs.Period("from", page.From, "to", page.To)
 	var err error
 	if page.Figures, err = h.Ledger.Figures(r.Context(), p.PartnerID); err != nil {
 		return err
