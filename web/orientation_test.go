@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -74,5 +75,23 @@ func TestTheAuditLogNamesItsTargetsForPeople(t *testing.T) {
 	targets := c.Get("/account/audit").Doc.Find("td.target").Text()
 	if !strings.Contains(targets, "Voucher order ") || strings.Contains(targets, "voucher_order") {
 		t.Errorf("targets: %q", targets)
+	}
+}
+
+// TestARefusedOrderTakesNoOrderNumber: orders are numbered without gaps by
+// the refusals in between.
+func TestARefusedOrderTakesNoOrderNumber(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	first := placeOrder(t, c, [4]string{"1:1", "1", "1", "0"})
+	if res := c.PostForm("/finance/vouchers", orderForm(t, c, [4]string{"14:2", "1000", "250", "0"})); res.Doc.Find("#refusal").Length() != 1 {
+		t.Fatalf("over the credit limit: %d", res.Status)
+	}
+	second := placeOrder(t, c, [4]string{"1:1", "1", "1", "0"})
+	var a, b int
+	fmt.Sscanf(first, "/finance/vouchers/%d", &a)
+	fmt.Sscanf(second, "/finance/vouchers/%d", &b)
+	if b != a+1 {
+		t.Errorf("orders %s and %s: a refusal took a number", first, second)
 	}
 }

@@ -69,6 +69,18 @@ func (s *Store) Charge(ctx context.Context, q postgres.Querier, e Entry) (Figure
 	return s.appendAndNotify(ctx, q, e, before)
 }
 
+// CheckFunds refuses with ErrInsufficientFunds when charging amount would
+// exceed partnerID's available funds. It takes the partner lock in q's
+// transaction and writes nothing, so that a purchase can be refused before
+// it takes an order number; it returns the figures it checked against.
+func (s *Store) CheckFunds(ctx context.Context, q postgres.Querier, partnerID int64, amount money.Yen) (Figures, error) {
+	_, f, err := s.locked(ctx, q, partnerID)
+	if err == nil && amount > f.Available {
+		err = ErrInsufficientFunds
+	}
+	return f, err
+}
+
 // Credit appends a credit (or any entry without a credit check) in q's
 // transaction, under the partner lock.
 func (s *Store) Credit(ctx context.Context, q postgres.Querier, e Entry) (Figures, error) {

@@ -161,17 +161,22 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, in Input, actor
 	if err := s.checkAccount(ctx, q, actor.PartnerID, in.GroupID); err != nil {
 		return 0, err
 	}
+	// Refused before the order is inserted, so that a refusal takes no
+	// order number.
+	f, err := s.Ledger.CheckFunds(ctx, q, actor.PartnerID, priced.Total)
+	if errors.Is(err, ledger.ErrInsufficientFunds) {
+		return 0, &Refusal{MessageID: "voucher.insufficient_funds", Data: map[string]any{"Total": priced.Total.String(), "Available": f.Available.String()}}
+	}
+	if err != nil {
+		return 0, err
+	}
 	now := s.Clock.Now()
 	id, err := insertOrder(ctx, q, in, priced, actor, now)
 	if err != nil {
 		return 0, err
 	}
-	f, err := s.Ledger.Charge(ctx, q, ledger.Entry{PartnerID: actor.PartnerID, GroupID: in.GroupID, At: now,
-		Kind: ledger.VoucherCharge, Amount: -priced.Total, VoucherOrderID: id, CreatedBy: actor.ActorUserID})
-	if errors.Is(err, ledger.ErrInsufficientFunds) { // f: the figures under the lock, before the charge
-		return 0, &Refusal{MessageID: "voucher.insufficient_funds", Data: map[string]any{"Total": priced.Total.String(), "Available": f.Available.String()}}
-	}
-	if err != nil {
+	if _, err := s.Ledger.Charge(ctx, q, ledger.Entry{PartnerID: actor.PartnerID, GroupID: in.GroupID, At: now,
+		Kind: ledger.VoucherCharge, Amount: -priced.Total, VoucherOrderID: id, CreatedBy: actor.ActorUserID}); err != nil {
 		return 0, err
 	}
 	if err := insertLinesAndCodes(ctx, q, id, actor.PartnerID, priced.Lines, now); err != nil {
