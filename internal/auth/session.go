@@ -58,6 +58,9 @@ func (s Sessions) Lookup(ctx context.Context, token string) (*Principal, error) 
 	var lastSeen time.Time
 	var actingFor int64
 	var actingName string
+	// The consent is asked about the session's partner (the same as ap.id
+	// in this join), not about ap.id: a condition on ap alone would be
+	// checked for every partner before the join, on every request.
 	err := s.DB.QueryRow(ctx, `
 		SELECT u.id, u.username, u.display_name, u.email, coalesce(u.partner_id, 0),
 		       coalesce(pt.name, ''), u.roles, u.language, s.last_seen_at,
@@ -66,7 +69,7 @@ func (s Sessions) Lookup(ctx context.Context, token string) (*Principal, error) 
 		JOIN users u ON u.id = s.user_id
 		LEFT JOIN partners pt ON pt.id = u.partner_id
 		LEFT JOIN partners ap ON ap.id = s.acting_for_partner_id AND 'delivery' = ANY (u.roles)
-			AND proxy_consent_valid_until(ap.id, $4) IS NOT NULL
+			AND proxy_consent_valid_until(s.acting_for_partner_id, $4) IS NOT NULL
 		WHERE s.token_hash = $1 AND u.active AND s.expires_at > $2 AND s.last_seen_at > $3`,
 		hash, now, now.Add(-IdleTimeout), clock.Date(now).Format(time.DateOnly)).
 		Scan(&p.UserID, &p.Username, &p.DisplayName, &p.Email, &p.PartnerID, &p.PartnerName, &p.Roles, &p.Language, &lastSeen,

@@ -6,6 +6,7 @@ package pdf
 
 import (
 	_ "embed"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -77,14 +78,12 @@ func wrapParagraph(d *fpdf.Fpdf, para string, width float64) []string {
 	return lines
 }
 
-// fitting is how many runes of rs fit in width (at least one).
+// fitting is how many runes of rs fit in width (at least one): the
+// longest prefix no wider than width, found by bisection (a prefix is never
+// narrower than a shorter one).
 func fitting(d *fpdf.Fpdf, rs []rune, width float64) int {
-	for n := 1; n <= len(rs); n++ {
-		if d.GetStringWidth(string(rs[:n])) > width {
-			return max(1, n-1)
-		}
-	}
-	return len(rs)
+	n := sort.Search(len(rs), func(i int) bool { return d.GetStringWidth(string(rs[:i+1])) > width })
+	return max(1, n)
 }
 
 // breakPoint moves a break at n back to the last space of a Latin run, and
@@ -103,14 +102,23 @@ func breakPoint(rs []rune, n int) int {
 	return n
 }
 
-// Fit returns the largest font size ≤ size (and ≥ min) at which text fits
-// in width.
+// Fit returns the largest font size ≤ size (and ≥ min), in steps of half a
+// point, at which text fits in width, and leaves the font at that size (at
+// the last size tried when none fits). The widths are computed, not
+// measured size by size, so that the page gets one font change, not one
+// per size tried.
 func Fit(d *fpdf.Fpdf, text string, width, size, min float64) float64 {
+	units, k := float64(d.GetStringSymbolWidth(text)), d.GetConversionRatio()
+	tried := 0.0
 	for ; size > min; size -= 0.5 {
-		d.SetFontSize(size)
-		if d.GetStringWidth(text) <= width {
+		tried = size
+		if units*(size/k)/1000 <= width { // GetStringWidth at size
+			d.SetFontSize(size)
 			return size
 		}
+	}
+	if tried != 0 {
+		d.SetFontSize(tried)
 	}
 	return min
 }

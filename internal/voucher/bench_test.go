@@ -2,7 +2,6 @@ package voucher_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"runtime"
 	"sync/atomic"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccp-partner/portal/bench/seed"
 	"github.com/ccp-partner/portal/internal/voucher"
 )
 
@@ -118,26 +118,11 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 var _ io.Writer = (*countingWriter)(nil)
 
-// seedOrders writes n orders of partner 1 with perOrder codes each, in SQL.
+// seedOrders writes n orders of partner 1 with perOrder codes each, in SQL
+// (bench/seed, which the load test under bench/ uses too).
 func seedOrders(b *testing.B, e *env, n, perOrder int) {
 	b.Helper()
-	ctx := context.Background()
-	stmts := []string{
-		`INSERT INTO voucher_orders (partner_id, group_id, contract_version_id, created_at, order_date, expires_on, total, tax_rate, created_by, idempotency_key)
-		 SELECT 1, 1, 1, now() - i * interval '1 minute', current_date, current_date + 364, 995 * $2, 10, 6, 'seed' || i
-		 FROM generate_series(1, $1::int) i`,
-		`INSERT INTO voucher_order_lines (order_id, line_no, product_id, years, fqdns, wildcards, quantity, unit_price, amount)
-		 SELECT id, 1, 1, 1, 1, 0, $2, 995, 995 * $2 FROM voucher_orders WHERE idempotency_key LIKE 'seed%' AND $1::int > 0`,
-		`INSERT INTO voucher_codes (order_id, line_no, partner_id, code, created_at)
-		 SELECT o.id, 1, 1, translate(upper(md5(o.id || ':' || k)), '0189', 'GHIJ'), now()
-		 FROM voucher_orders o, generate_series(1, $2::int) k WHERE o.idempotency_key LIKE 'seed%' AND $1::int > 0`,
-	}
-	for _, s := range stmts {
-		if _, err := e.pool.Exec(ctx, s, n, perOrder); err != nil {
-			b.Fatal(fmt.Errorf("seed: %w", err))
-		}
-	}
-	if _, err := e.pool.Exec(ctx, `ANALYZE`); err != nil {
+	if err := seed.Orders(context.Background(), e.pool, seed.Acme, "seed", n, perOrder); err != nil {
 		b.Fatal(err)
 	}
 }

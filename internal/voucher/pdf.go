@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
-	"rsc.io/qr"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/issuer"
@@ -27,16 +28,50 @@ func RenewalLink(base string, c Code) string {
 	return fmt.Sprintf("%s/secure/orders/expiring/?product=%s&vc=%s", base, url.QueryEscape(c.Product.Code), url.QueryEscape(c.Code))
 }
 
+// pdfBatch is how many codes an order's PDF reads at a time.
+const pdfBatch = 200
+
 // OrderPDF writes every current code of order id of partnerID, one a page.
+// It reads the codes a batch at a time as it writes their pages, so that
+// only the document itself grows with the codes.
 func (s *Service) OrderPDF(ctx context.Context, w io.Writer, partnerID, orderID int64, lang string) error {
-	codes, err := s.Codes(ctx, partnerID, orderID)
+	op, err := s.operator(ctx)
 	if err != nil {
 		return err
 	}
-	if len(codes) == 0 {
+	doc := newVoucherDoc(op, s.I18n.Localizer(lang), s.BaseURL)
+	var after int64
+	for {
+		codes, err := s.codesAfter(ctx, partnerID, orderID, after, pdfBatch)
+		if err != nil {
+			return err
+		}
+		for _, c := range codes {
+			if err := doc.page(c); err != nil {
+				return err
+			}
+		}
+		if len(codes) < pdfBatch {
+			break
+		}
+		after = codes[len(codes)-1].ID
+	}
+	if doc.pages == 0 {
 		return ErrOrderNotFound
 	}
-	return s.writePDF(ctx, w, codes, lang)
+	return doc.write(w)
+}
+
+// codesAfter returns up to limit current codes of an order after the code
+// id after, in id order.
+func (s *Service) codesAfter(ctx context.Context, partnerID, orderID, after int64, limit int) ([]Code, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+codeColumns+codeFrom+`
+		WHERE c.partner_id = $1 AND c.order_id = $2 AND c.status <> 'reissued' AND c.id > $3
+		ORDER BY c.id LIMIT `+strconv.Itoa(limit), partnerID, orderID, after)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanCode)
 }
 
 // CodePDF writes the voucher of code id of partnerID.
@@ -45,27 +80,30 @@ func (s *Service) CodePDF(ctx context.Context, w io.Writer, partnerID, codeID in
 	if err != nil {
 		return err
 	}
-	return s.writePDF(ctx, w, []Code{c}, lang)
-}
-
-func (s *Service) writePDF(ctx context.Context, w io.Writer, codes []Code, lang string) error {
-	op, err := s.Issuer.Get(ctx)
-	if err != nil && !errors.Is(err, issuer.ErrNotSet) {
+	op, err := s.operator(ctx)
+	if err != nil {
 		return err
 	}
-	return WritePDF(w, codes, op, s.I18n.Localizer(lang), s.BaseURL)
+	return WritePDF(w, []Code{c}, op, s.I18n.Localizer(lang), s.BaseURL)
+}
+
+func (s *Service) operator(ctx context.Context) (issuer.Identity, error) {
+	op, err := s.Issuer.Get(ctx)
+	if err != nil && !errors.Is(err, issuer.ErrNotSet) {
+		return op, err
+	}
+	return op, nil
 }
 
 // WritePDF renders codes as vouchers in l's language, one a page.
 func WritePDF(w io.Writer, codes []Code, op issuer.Identity, l *i18n.Localizer, base string) error {
-	d := pdf.New(20)
-	d.SetTitle(l.T("pdf.voucher.title"), true)
+	doc := newVoucherDoc(op, l, base)
 	for _, c := range codes {
-		if err := voucherPage(d, c, op, l, base); err != nil {
+		if err := doc.page(c); err != nil {
 			return err
 		}
 	}
-	return d.Output(w)
+	return doc.write(w)
 }
 
 const (
@@ -74,47 +112,91 @@ const (
 	labelW = 48.0
 )
 
-func voucherPage(d *fpdf.Fpdf, c Code, op issuer.Identity, l *i18n.Localizer, base string) error {
+// voucherDoc is a voucher PDF being written. What every page repeats (the
+// labels, the wrapped how-to, terms and operator paragraphs, the QR code
+// plans and buffers) is prepared once, not once a page.
+type voucherDoc struct {
+	d                      *fpdf.Fpdf
+	l                      *i18n.Localizer
+	base                   string
+	pages                  int
+	text                   map[string]string // translated labels by message id
+	howTo, terms, operator []string
+	operatorName           string
+	qr                     pdf.QR
+}
+
+func newVoucherDoc(op issuer.Identity, l *i18n.Localizer, base string) *voucherDoc {
+	v := &voucherDoc{d: pdf.New(20), l: l, base: base, text: map[string]string{}}
+	for _, id := range []string{"pdf.voucher.title", "pdf.voucher.redeem_link", "pdf.voucher.renew_link", "voucher.code",
+		"voucher.product", "pdf.voucher.validity", "voucher.expires", "pdf.voucher.wildcards", "voucher.shipping",
+		"voucher.ship_token", "pdf.voucher.how_to", "pdf.voucher.terms"} {
+		v.text[id] = l.T(id)
+	}
+	v.d.SetTitle(v.text["pdf.voucher.title"], true)
+	v.d.SetFontSize(9)
+	v.howTo = pdf.Wrap(v.d, l.T("pdf.voucher.how_to_text"), width)
+	v.terms = pdf.Wrap(v.d, l.T("pdf.voucher.terms_text"), width)
+	name, addr := op.NameEN, op.AddressEN
+	if l.Lang() == "ja" {
+		name, addr = op.NameJA, op.AddressJA
+	}
+	lines := []string{"〒" + op.PostalCode + " " + addr, l.T("pdf.voucher.phone_fax", map[string]any{"Phone": op.Phone, "Fax": op.Fax})}
+	if op.SalesMailingList != "" {
+		lines = append(lines, l.T("pdf.voucher.contact", map[string]any{"Email": op.SalesMailingList}))
+	}
+	v.operatorName, v.operator = name, pdf.Wrap(v.d, strings.Join(lines, "\n"), width)
+	v.d.SetFontSize(10) // as pdf.New left it
+	return v
+}
+
+func (v *voucherDoc) write(w io.Writer) error { return pdf.Output(v.d, w) }
+
+// page writes the voucher of c on a new page.
+func (v *voucherDoc) page(c Code) error {
+	d, t := v.d, v.text
+	v.pages++
 	d.AddPage()
 	d.SetTextColor(0, 0, 0)
 	d.SetFontSize(20)
-	d.Text(left, 30, l.T("pdf.voucher.title"))
-	redeem := RedemptionLink(base, c)
-	if err := qrCode(d, redeem, fmt.Sprint("qr", c.ID), 150, 14, 40); err != nil {
+	d.Text(left, 30, t["pdf.voucher.title"])
+	redeem := RedemptionLink(v.base, c)
+	if err := v.qrCode(redeem, "qr"+strconv.FormatInt(c.ID, 10), 150, 14, 40); err != nil {
 		return err
 	}
 	y := 62.0
-	y = link(d, y, l.T("pdf.voucher.redeem_link"), redeem)
-	y = link(d, y, l.T("pdf.voucher.renew_link"), RenewalLink(base, c))
-	y = field(d, y+2, l.T("voucher.code"), c.Code, 15)
+	y = link(d, y, t["pdf.voucher.redeem_link"], redeem)
+	y = link(d, y, t["pdf.voucher.renew_link"], RenewalLink(v.base, c))
+	y = field(d, y+2, t["voucher.code"], c.Code, 15)
 	rows := [][2]string{
-		{l.T("voucher.product"), c.Product.Name(l.Lang())},
-		{l.T("pdf.voucher.validity"), l.T("voucher.years_n", map[string]any{"Years": c.Years})},
-		{l.T("voucher.expires"), l.Date(c.ExpiresOn)},
-		{"FQDN", fmt.Sprint(c.FQDNs)},
-		{l.T("pdf.voucher.wildcards"), fmt.Sprint(c.Wildcards)},
+		{t["voucher.product"], c.Product.Name(v.l.Lang())},
+		{t["pdf.voucher.validity"], v.l.T("voucher.years_n", map[string]any{"Years": c.Years})},
+		{t["voucher.expires"], v.l.Date(c.ExpiresOn)},
+		{"FQDN", strconv.Itoa(c.FQDNs)},
+		{t["pdf.voucher.wildcards"], strconv.Itoa(c.Wildcards)},
 	}
 	if c.ShipToken {
-		rows = append(rows, [2]string{l.T("voucher.shipping"), l.T("voucher.ship_token")})
+		rows = append(rows, [2]string{t["voucher.shipping"], t["voucher.ship_token"]})
 	}
 	for _, r := range rows {
 		y = field(d, y, r[0], r[1], 11)
 	}
-	y = section(d, y+4, l.T("pdf.voucher.how_to"), l.T("pdf.voucher.how_to_text"))
-	y = section(d, y+2, l.T("pdf.voucher.terms"), l.T("pdf.voucher.terms_text"))
-	operator(d, y+6, op, l)
+	y = section(d, y+4, t["pdf.voucher.how_to"], v.howTo)
+	y = section(d, y+2, t["pdf.voucher.terms"], v.terms)
+	v.operatorBlock(y + 6)
 	return nil
 }
 
-func qrCode(d *fpdf.Fpdf, text, name string, x, y, size float64) error {
-	code, err := qr.Encode(text, qr.M)
+// qrCode draws text as a QR code (level M).
+func (v *voucherDoc) qrCode(text, name string, x, y, size float64) error {
+	png, err := v.qr.PNG(text)
 	if err != nil {
 		return err
 	}
 	opts := fpdf.ImageOptions{ImageType: "PNG"}
-	d.RegisterImageOptionsReader(name, opts, bytes.NewReader(code.PNG()))
-	d.ImageOptions(name, x, y, size, size, false, opts, 0, "")
-	return d.Error()
+	v.d.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
+	v.d.ImageOptions(name, x, y, size, size, false, opts, 0, "")
+	return v.d.Error()
 }
 
 // field writes a label and its value on one line and returns the next y.
@@ -141,26 +223,28 @@ func link(d *fpdf.Fpdf, y float64, label, u string) float64 {
 	return y + 12
 }
 
-func section(d *fpdf.Fpdf, y float64, title, text string) float64 {
+// section writes a title and its lines (wrapped to width at 9 points).
+func section(d *fpdf.Fpdf, y float64, title string, lines []string) float64 {
 	d.SetFontSize(11)
 	d.Text(left, y, title)
 	d.SetFontSize(9)
-	return pdf.Paragraph(d, left, y+5.5, width, 4.6, text)
+	return writeLines(d, y+5.5, lines)
 }
 
-func operator(d *fpdf.Fpdf, y float64, op issuer.Identity, l *i18n.Localizer) {
-	name, addr := op.NameEN, op.AddressEN
-	if l.Lang() == "ja" {
-		name, addr = op.NameJA, op.AddressJA
+func writeLines(d *fpdf.Fpdf, y float64, lines []string) float64 {
+	for _, line := range lines {
+		d.Text(left, y, line)
+		y += 4.6
 	}
+	return y
+}
+
+func (v *voucherDoc) operatorBlock(y float64) {
+	d := v.d
 	d.SetDrawColor(200, 200, 200)
 	d.Line(left, y-4, left+width, y-4)
 	d.SetFontSize(10)
-	d.Text(left, y+1, name)
+	d.Text(left, y+1, v.operatorName)
 	d.SetFontSize(9)
-	lines := []string{"〒" + op.PostalCode + " " + addr, l.T("pdf.voucher.phone_fax", map[string]any{"Phone": op.Phone, "Fax": op.Fax})}
-	if op.SalesMailingList != "" {
-		lines = append(lines, l.T("pdf.voucher.contact", map[string]any{"Email": op.SalesMailingList}))
-	}
-	pdf.Paragraph(d, left, y+6, width, 4.6, strings.Join(lines, "\n"))
+	writeLines(d, y+6, v.operator)
 }

@@ -3,6 +3,7 @@ package voucher
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,10 +24,16 @@ type ListFilter struct {
 	Limit      int
 }
 
+// orderColumns are one order with its group and author. Codes counts the
+// current codes; CodeStates holds the distinct states among them that
+// forbid a cancel (Used, Cancelled), read from a small partial index
+// (migration 000006), so that neither grows with the order's codes.
 const orderColumns = `o.id, o.partner_id, o.group_id, g.name, o.created_at, o.order_date, o.expires_on, o.customer, o.memo,
 	o.total, o.tax_rate, o.status, o.cancelled_at, u.username, o.on_behalf,
 	(SELECT count(*) FROM voucher_codes c WHERE c.order_id = o.id AND c.status <> 'reissued')::int,
-	(SELECT coalesce(array_agg(c.status), '{}') FROM voucher_codes c WHERE c.order_id = o.id)`
+	` + spentStates
+
+const spentStates = `ARRAY(SELECT DISTINCT c.status FROM voucher_codes c WHERE c.order_id = o.id AND c.status IN ('used', 'cancelled'))`
 
 const orderFrom = ` FROM voucher_orders o JOIN management_groups g ON g.id = o.group_id JOIN users u ON u.id = o.created_by `
 
@@ -38,18 +45,36 @@ func scanOrder(r pgx.CollectableRow) (Order, error) {
 	return o, err
 }
 
+// listColumns are what the order list shows, without joins. Codes is the
+// sum of the lines' quantities: every unit got one code, and a reissue
+// retires one code for one new one, so it equals the count of current
+// codes while reading one line per order instead of every code.
+const listColumns = `o.id, o.partner_id, o.group_id, o.created_at, o.order_date, o.expires_on, o.customer, o.memo,
+	o.total, o.tax_rate, o.status, o.cancelled_at, o.on_behalf,
+	(SELECT coalesce(sum(l.quantity), 0) FROM voucher_order_lines l WHERE l.order_id = o.id)::int,
+	` + spentStates
+
+func scanListOrder(r pgx.CollectableRow) (Order, error) {
+	var o Order
+	err := r.Scan(&o.ID, &o.PartnerID, &o.GroupID, &o.CreatedAt, &o.OrderDate, &o.ExpiresOn, &o.Customer, &o.Memo,
+		&o.Total, &o.TaxRate, &o.Status, &o.CancelledAt, &o.OnBehalf, &o.Codes, &o.CodeStates)
+	o.OrderDate, o.ExpiresOn = clock.SameDay(o.OrderDate), clock.SameDay(o.ExpiresOn)
+	return o, err
+}
+
 // Orders lists partnerID's orders newest first, Limit at a time (at most
-// 200), and returns the cursor of the next page (0 at the end).
+// 200), and returns the cursor of the next page (0 at the end). The listed
+// orders leave GroupName and CreatedBy empty (Order has them).
 func (s *Service) Orders(ctx context.Context, partnerID int64, f ListFilter) ([]Order, int64, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
 	sql, args := listQuery(partnerID, f, clock.Date(s.Clock.Now()))
-	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+orderFrom+sql+` ORDER BY o.id DESC LIMIT `+strconv.Itoa(f.Limit+1), args...)
+	rows, err := s.DB.Query(ctx, `SELECT `+listColumns+` FROM voucher_orders o `+sql+` ORDER BY o.id DESC LIMIT `+strconv.Itoa(f.Limit+1), args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	orders, err := pgx.CollectRows(rows, scanOrder)
+	orders, err := pgx.CollectRows(rows, scanListOrder)
 	if err != nil || len(orders) <= f.Limit {
 		return orders, 0, err
 	}
@@ -196,4 +221,85 @@ func (s *Service) Lines(ctx context.Context, partnerID, orderID int64) ([]Line, 
 			&p.MaxYears, &p.Active, &l.Years, &l.FQDNs, &l.Wildcards, &l.Quantity, &l.ShipToken, &l.UnitPrice, &l.Amount)
 		return l, err
 	})
+}
+
+// CodeFilter selects one page of an order's codes. After and Before are
+// keyset cursors (code ids): the page after After, or the page before
+// Before; with neither, the first page. Search keeps the codes that start
+// with it (upper-cased; at least MinCodeSearch characters).
+type CodeFilter struct {
+	After, Before int64
+	Search        string
+	Limit         int // 100 when zero, at most 500
+}
+
+// MinCodeSearch is the fewest characters a code search takes: the five a
+// masked code shows.
+const MinCodeSearch = 5
+
+// ErrSearchTooShort is returned for a code search of fewer than MinCodeSearch characters.
+var ErrSearchTooShort = errors.New("voucher: a code search needs at least five characters")
+
+// CodePage is one page of an order's current codes, in code id order.
+type CodePage struct {
+	Codes []Code
+	From  int // position of the first code among the matching codes, 1-based (0 when none)
+	Total int // codes matching (all current codes without a search)
+	Prev  int64
+	Next  int64 // cursors: Before=Prev, After=Next (0 when there is no such page)
+}
+
+// CodesPage returns one page of the current codes of order orderID of
+// partnerID (keyset pagination on the code id, so every page costs the
+// same). It returns ErrSearchTooShort for a short search.
+func (s *Service) CodesPage(ctx context.Context, partnerID, orderID int64, f CodeFilter) (CodePage, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	where := `c.partner_id = $1 AND c.order_id = $2 AND c.status <> 'reissued' AND c.code LIKE $3`
+	prefix := "%"
+	if search := strings.ToUpper(strings.TrimSpace(f.Search)); search != "" {
+		if len(search) < MinCodeSearch {
+			return CodePage{}, ErrSearchTooShort
+		}
+		prefix = escapeLike(search) + "%"
+	}
+	args := []any{partnerID, orderID, prefix}
+	order, cursor := "c.id", ""
+	switch {
+	case f.After > 0:
+		cursor, args = ` AND c.id > $4`, append(args, f.After)
+	case f.Before > 0:
+		order, cursor, args = "c.id DESC", ` AND c.id < $4`, append(args, f.Before)
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+codeColumns+codeFrom+` WHERE `+where+cursor+
+		` ORDER BY `+order+` LIMIT `+strconv.Itoa(f.Limit), args...)
+	if err != nil {
+		return CodePage{}, err
+	}
+	var p CodePage
+	if p.Codes, err = pgx.CollectRows(rows, scanCode); err != nil || len(p.Codes) == 0 {
+		return p, err
+	}
+	if f.Before > 0 {
+		slices.Reverse(p.Codes)
+	}
+	return p, s.placePage(ctx, &p, where, args[:3])
+}
+
+// placePage counts the matching codes before, on and after the page and
+// sets its position and cursors.
+func (s *Service) placePage(ctx context.Context, p *CodePage, where string, args []any) error {
+	first, last := p.Codes[0].ID, p.Codes[len(p.Codes)-1].ID
+	var before, after int
+	err := s.DB.QueryRow(ctx, `SELECT count(*) FILTER (WHERE c.id < $4), count(*) FILTER (WHERE c.id > $5), count(*)
+		FROM voucher_codes c WHERE `+where, append(args, first, last)...).Scan(&before, &after, &p.Total)
+	p.From = before + 1
+	if before > 0 {
+		p.Prev = first
+	}
+	if after > 0 {
+		p.Next = last
+	}
+	return err
 }

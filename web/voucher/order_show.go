@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ccp-partner/portal/internal/account"
@@ -35,7 +37,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if page.Code != "" {
 		c, err := h.Vouchers.FindCode(r.Context(), p.PartnerID, page.Code)
 		if err == nil {
-			return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d#code-%d", c.OrderID, c.ID))
+			return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d?q=%s#code-%d", c.OrderID, url.QueryEscape(c.Code), c.ID))
 		}
 		if !errors.Is(err, voucher.ErrCodeNotFound) {
 			return err
@@ -59,15 +61,20 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	return layout.Render(w, r, http.StatusOK, listView(page))
 }
 
-// ShowPage is the view model of one order.
+// ShowPage is the view model of one order: its lines and one page of its
+// codes (100 a page, keyset on the code id), found by a search if any.
 type ShowPage struct {
-	Order     voucher.Order
-	Lines     []voucher.Line
-	Codes     []voucher.Code
-	ShowCodes bool
-	CanChange bool
-	Now       time.Time
-	Lang      string
+	Order       voucher.Order
+	Lines       []voucher.Line
+	Codes       []voucher.Code
+	Page        voucher.CodePage
+	Search      string // the codes' first characters (q)
+	SearchError string // message id when the search was refused
+	Cursor      string // after=ID or before=ID of the page shown, kept by the links
+	ShowCodes   bool
+	CanChange   bool
+	Now         time.Time
+	Lang        string
 }
 
 func (h *Handlers) loadOrder(r *http.Request) (voucher.Order, error) {
@@ -87,17 +94,37 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
 	p := auth.PrincipalFrom(r.Context())
-	page := ShowPage{Order: o, ShowCodes: r.URL.Query().Get("codes") == "show", CanChange: p.Can(auth.ChangeVouchers),
-		Now: h.Clock.Now(), Lang: p.Language}
+	page := ShowPage{Order: o, ShowCodes: q.Get("codes") == "show", CanChange: p.Can(auth.ChangeVouchers),
+		Now: h.Clock.Now(), Lang: p.Language, Search: strings.TrimSpace(q.Get("q"))}
+	f := voucher.CodeFilter{Search: page.Search, Limit: codesPerPage}
+	if f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64); f.After > 0 {
+		page.Cursor = "after=" + itoa(f.After)
+	} else if f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64); f.Before > 0 {
+		page.Cursor = "before=" + itoa(f.Before)
+	}
 	if page.Lines, err = h.Vouchers.Lines(r.Context(), p.PartnerID, o.ID); err != nil {
 		return err
 	}
-	if page.Codes, err = h.Vouchers.Codes(r.Context(), p.PartnerID, o.ID); err != nil {
+	page.Page, err = h.Vouchers.CodesPage(r.Context(), p.PartnerID, o.ID, f)
+	if errors.Is(err, voucher.ErrSearchTooShort) {
+		page.SearchError = "voucher.code_search_short"
+		f.Search = ""
+		page.Page, err = h.Vouchers.CodesPage(r.Context(), p.PartnerID, o.ID, f)
+	}
+	if err != nil {
 		return err
 	}
+	if len(page.Page.Codes) == 0 && page.Cursor != "" { // a cursor past the end: the first page
+		return httpx.Redirect(w, r, orderPage(page, page.ShowCodes, ""))
+	}
+	page.Codes = page.Page.Codes
 	return layout.Render(w, r, http.StatusOK, showView(page))
 }
+
+// codesPerPage is how many codes an order's page lists.
+const codesPerPage = 100
 
 // ReceiptPage is the view model of an order's receipt.
 type ReceiptPage struct {

@@ -1,0 +1,162 @@
+package voucher_test
+
+import (
+	"bytes"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"rsc.io/qr"
+
+	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/demo"
+	"github.com/ccp-partner/portal/internal/i18n"
+	"github.com/ccp-partner/portal/internal/issuer"
+	"github.com/ccp-partner/portal/internal/pdf"
+	"github.com/ccp-partner/portal/internal/voucher"
+)
+
+// TestVoucherPDFReadsAsBefore: the voucher PDF, written with its repeated
+// parts prepared once, the QR code drawn by pdf.QR and the pages
+// compressed by pdf.Output, reads word for word (pdftotext -layout) like
+// the straightforward version it replaced (below), in both languages.
+func TestVoucherPDFReadsAsBefore(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext is needed (apt-get install poppler-utils)")
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	expires := time.Date(2027, 11, 25, 0, 0, 0, 0, time.UTC)
+	var codes []voucher.Code
+	for i, p := range []catalog.Product{
+		{Code: "ssl_global_server_id", NameJA: "デジサート グローバル・サーバID", NameEN: "DigiCert Global Server ID"},
+		{Code: "ssl_global_server_id_wildcard", NameJA: "デジサート グローバル・サーバID ワイルドカード", NameEN: "DigiCert Global Server ID Wildcard"},
+	} {
+		for j := range 3 {
+			codes = append(codes, voucher.Code{ID: int64(10*i + j + 1), Code: fmt.Sprintf("ABCDEFGHIJKLMNOPQRSTUVWXYZ2345%d%d", i, j),
+				Product: p, Years: 1 + j, FQDNs: 5 * j, Wildcards: i, ShipToken: j == 2, ExpiresOn: expires})
+		}
+	}
+	for _, lang := range []string{"ja", "en"} {
+		l := b.Localizer(lang)
+		var got, want bytes.Buffer
+		if err := voucher.WritePDF(&got, codes, demo.Operator, l, "https://portal.example"); err != nil {
+			t.Fatal(err)
+		}
+		if err := referencePDF(&want, codes, demo.Operator, l, "https://portal.example"); err != nil {
+			t.Fatal(err)
+		}
+		g, w := pdftotext(t, got.Bytes()), pdftotext(t, want.Bytes())
+		if g != w || strings.Count(g, "\f") != len(codes) || !strings.Contains(g, codes[5].Code) {
+			t.Errorf("%s: the text differs from the reference's:\n%s\n---\n%s", lang, g, w)
+		}
+		if got.Len() >= want.Len() {
+			t.Errorf("%s: %d bytes, the reference %d", lang, got.Len(), want.Len())
+		}
+	}
+}
+
+func pdftotext(t *testing.T, doc []byte) string {
+	t.Helper()
+	cmd := exec.Command("pdftotext", "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(doc)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// The reference: the voucher PDF as first written.
+
+const refLeft, refWidth, refLabelW = 20.0, 170.0, 48.0
+
+func referencePDF(w *bytes.Buffer, codes []voucher.Code, op issuer.Identity, l *i18n.Localizer, base string) error {
+	d := pdf.New(20)
+	d.SetTitle(l.T("pdf.voucher.title"), true)
+	for _, c := range codes {
+		d.AddPage()
+		d.SetTextColor(0, 0, 0)
+		d.SetFontSize(20)
+		d.Text(refLeft, 30, l.T("pdf.voucher.title"))
+		redeem := voucher.RedemptionLink(base, c)
+		code, err := qr.Encode(redeem, qr.M)
+		if err != nil {
+			return err
+		}
+		opts := fpdf.ImageOptions{ImageType: "PNG"}
+		d.RegisterImageOptionsReader(fmt.Sprint("qr", c.ID), opts, bytes.NewReader(code.PNG()))
+		d.ImageOptions(fmt.Sprint("qr", c.ID), 150, 14, 40, 40, false, opts, 0, "")
+		y := refLink(d, 62, l.T("pdf.voucher.redeem_link"), redeem)
+		y = refLink(d, y, l.T("pdf.voucher.renew_link"), voucher.RenewalLink(base, c))
+		y = refField(d, y+2, l.T("voucher.code"), c.Code, 15)
+		rows := [][2]string{
+			{l.T("voucher.product"), c.Product.Name(l.Lang())},
+			{l.T("pdf.voucher.validity"), l.T("voucher.years_n", map[string]any{"Years": c.Years})},
+			{l.T("voucher.expires"), l.Date(c.ExpiresOn)},
+			{"FQDN", fmt.Sprint(c.FQDNs)},
+			{l.T("pdf.voucher.wildcards"), fmt.Sprint(c.Wildcards)},
+		}
+		if c.ShipToken {
+			rows = append(rows, [2]string{l.T("voucher.shipping"), l.T("voucher.ship_token")})
+		}
+		for _, r := range rows {
+			y = refField(d, y, r[0], r[1], 11)
+		}
+		y = refSection(d, y+4, l.T("pdf.voucher.how_to"), l.T("pdf.voucher.how_to_text"))
+		y = refSection(d, y+2, l.T("pdf.voucher.terms"), l.T("pdf.voucher.terms_text"))
+		refOperator(d, y+6, op, l)
+	}
+	return d.Output(w)
+}
+
+func refField(d *fpdf.Fpdf, y float64, label, value string, size float64) float64 {
+	d.SetFontSize(9)
+	d.SetTextColor(90, 90, 90)
+	d.Text(refLeft, y, label)
+	d.SetTextColor(0, 0, 0)
+	d.SetFontSize(pdf.Fit(d, value, refWidth-refLabelW, size, 6))
+	d.Text(refLeft+refLabelW, y, value)
+	return y + size*0.55 + 3
+}
+
+func refLink(d *fpdf.Fpdf, y float64, label, u string) float64 {
+	d.SetFontSize(9)
+	d.SetTextColor(90, 90, 90)
+	d.Text(refLeft, y, label)
+	size := pdf.Fit(d, u, refWidth, 10, 5)
+	d.SetTextColor(11, 92, 171)
+	d.Text(refLeft, y+5, u)
+	d.LinkString(refLeft, y+5-size*0.35, d.GetStringWidth(u), size*0.4, u)
+	d.SetTextColor(0, 0, 0)
+	return y + 12
+}
+
+func refSection(d *fpdf.Fpdf, y float64, title, text string) float64 {
+	d.SetFontSize(11)
+	d.Text(refLeft, y, title)
+	d.SetFontSize(9)
+	return pdf.Paragraph(d, refLeft, y+5.5, refWidth, 4.6, text)
+}
+
+func refOperator(d *fpdf.Fpdf, y float64, op issuer.Identity, l *i18n.Localizer) {
+	name, addr := op.NameEN, op.AddressEN
+	if l.Lang() == "ja" {
+		name, addr = op.NameJA, op.AddressJA
+	}
+	d.SetDrawColor(200, 200, 200)
+	d.Line(refLeft, y-4, refLeft+refWidth, y-4)
+	d.SetFontSize(10)
+	d.Text(refLeft, y+1, name)
+	d.SetFontSize(9)
+	lines := []string{"〒" + op.PostalCode + " " + addr, l.T("pdf.voucher.phone_fax", map[string]any{"Phone": op.Phone, "Fax": op.Fax})}
+	if op.SalesMailingList != "" {
+		lines = append(lines, l.T("pdf.voucher.contact", map[string]any{"Email": op.SalesMailingList}))
+	}
+	pdf.Paragraph(d, refLeft, y+6, refWidth, 4.6, strings.Join(lines, "\n"))
+}
