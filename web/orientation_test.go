@@ -13,13 +13,13 @@ import (
 func TestDashboardSaysWhatIsLeftToSetUp(t *testing.T) {
 	env := webtest.Start(t)
 	globex := env.Login(t, "globex-admin").Get("/dashboard")
-	if href := globex.Doc.Find("#todo-billing a").AttrOr("href", ""); href != "/finance/settings" {
+	if href := globex.Doc.Find("#setup-billing a").AttrOr("href", ""); href != "/finance/settings" {
 		t.Errorf("Globex's dashboard: billing to-do links to %q", href)
 	}
-	if env.Login(t, "globex-user").Get("/dashboard").Doc.Find("#todo-billing a").Length() != 0 {
+	if env.Login(t, "globex-user").Get("/dashboard").Doc.Find("#setup-billing a").Length() != 0 {
 		t.Error("a Standard User is sent to a page they cannot open")
 	}
-	if env.Login(t, "acme-admin").Get("/dashboard").Doc.Find("#setup-todo").Length() != 0 {
+	if env.Login(t, "acme-admin").Get("/dashboard").Doc.Find("#setup-steps").Length() != 0 {
 		t.Error("Acme, ready to order, is told to set things up")
 	}
 }
