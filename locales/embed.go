@@ -1,5 +1,7 @@
-// Package locales embeds the portal's message files: en.toml and ja.toml,
-// flat maps from message id to text (go-i18n templates).
+// Package locales embeds the portal's message files, flat maps from message
+// id to text (go-i18n templates): en.toml and ja.toml, and one pair per area
+// that has its own (billing.en.toml, billing.ja.toml), so that an area's
+// messages can be read and changed together.
 package locales
 
 import "embed"

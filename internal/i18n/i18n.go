@@ -31,16 +31,33 @@ type Bundle struct{ b *goi18n.Bundle }
 // Load parses locales/*.toml. It returns an error for a malformed file.
 func Load() (*Bundle, error) { return LoadFS(locales.FS) }
 
-// LoadFS parses <lang>.toml for every language from fsys.
+// LoadFS parses every message file of every language from fsys: <lang>.toml
+// and the files of one area each, <area>.<lang>.toml.
 func LoadFS(fsys fs.FS) (*Bundle, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(fsys, lang+".toml"); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", lang, err)
+		files, err := MessageFiles(fsys, lang)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range files {
+			if _, err := b.LoadMessageFileFS(fsys, name); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
 		}
 	}
 	return &Bundle{b: b}, nil
+}
+
+// MessageFiles lists lang's message files in fsys: <lang>.toml first, then
+// <area>.<lang>.toml in name order.
+func MessageFiles(fsys fs.FS, lang string) ([]string, error) {
+	areas, err := fs.Glob(fsys, "*."+lang+".toml")
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{lang + ".toml"}, areas...), nil
 }
 
 // Localizer returns the localizer for lang (the default when unsupported).

@@ -20,15 +20,28 @@ import (
 
 func messageIDs(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	var m map[string]string
-	b, err := fs.ReadFile(locales.FS, lang+".toml")
+	files, err := i18n.MessageFiles(locales.FS, lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := toml.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s.toml: %v", lang, err)
+	all := map[string]string{}
+	for _, name := range files {
+		var m map[string]string
+		b, err := fs.ReadFile(locales.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := toml.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for id, text := range m {
+			if _, twice := all[id]; twice {
+				t.Errorf("%s: %q is also in another %s file", name, id, lang)
+			}
+			all[id] = text
+		}
 	}
-	return m
+	return all
 }
 
 func TestBothLocaleFilesHaveTheSameKeys(t *testing.T) {
