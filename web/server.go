@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/billing"
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
@@ -50,6 +51,7 @@ type Deps struct {
 	Issuer    *issuer.Store
 	Ledger    *ledger.Store
 	Vouchers  *voucher.Service
+	Billing   *billing.Service
 	Cookies   httpx.Cookies
 	Metrics   *metrics.Metrics // nil: no metrics
 }

@@ -40,6 +40,8 @@ commands:
                             says so and succeeds when the demo data is already there
   clock show|set <time>|advance <duration>|reset
                             move the shared test clock (not in production)
+  close [-month YYYY-MM]    close every due month (or the given one): invoices,
+                            statements and credit notes for partners with activity
   healthcheck               exit 0 if the portal on PORTAL_ADDR answers /readyz with 200
   version                   print the version
 
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return demoCmd(ctx, getenv, stdout)
 	case "clock":
 		return clockCmd(ctx, rest, getenv, stdout)
+	case "close":
+		return closeCmd(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "portal", version())
 		return nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/billing"
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/config"
@@ -40,6 +41,8 @@ type App struct {
 	Config  config.Config
 	Pool    *pgxpool.Pool
 	Mail    *mail.Worker
+	// CloseInterval is how often the monthly close looks for a due month.
+	CloseInterval time.Duration
 	Handler http.Handler // the portal's router; Serve adds /metrics to it when Config.MetricsAddr is empty
 
 	metricsOnce sync.Once
@@ -73,8 +76,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Ledger = &ledger.Store{DB: pool, Clock: a.Clock, Contracts: a.Contracts, Accounts: a.Accounts, I18n: bundle}
 	a.Vouchers = &voucher.Service{DB: pool, Clock: a.Clock, Catalog: a.Catalog, Contracts: a.Contracts, Accounts: a.Accounts,
 		Ledger: a.Ledger, Issuer: a.Issuer, I18n: bundle, BaseURL: cfg.BaseURL}
+	a.Billing = &billing.Service{DB: pool, Pool: pool, Clock: a.Clock, Ledger: a.Ledger, Contracts: a.Contracts,
+		Accounts: a.Accounts, Issuer: a.Issuer, I18n: bundle, Log: log}
+	a.CloseInterval = 15 * time.Second
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
 	a.Metrics = metrics.New(metrics.Options{Pool: pool, Now: a.Clock.Now, Log: log})
+	a.Billing.Metrics = a.Metrics
 	a.Handler = web.NewHandler(a.Deps)
 	return a, nil
 }
@@ -114,6 +121,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
 	workers.Go(func() { a.Mail.Run(workCtx) })
+	workers.Go(func() { a.Billing.Run(workCtx, a.CloseInterval) })
 
 	served := make(chan error, len(servers))
 	for i, srv := range servers {

@@ -69,6 +69,9 @@ const (
 	LedgerAdjusted         Action = "ledger.adjusted"
 	DeliveryEntered        Action = "delivery.entered"
 	DeliveryLeft           Action = "delivery.left"
+	MonthClosed            Action = "billing.month_closed"
+	CloseRequested         Action = "billing.close_requested"
+	PaymentRecorded        Action = "billing.payment_recorded"
 )
 
 // AllActions lists every action.
@@ -78,7 +81,7 @@ var AllActions = []Action{
 	GroupRenamed, GroupDeactivated, GroupReactivated, BillingContactSaved, PaymentSettingsSaved,
 	NotificationSaved, ConsentRecorded, ContractVersionCreated, SignupSubmitted, SignupApproved,
 	SignupRejected, ProductSaved, IssuerSaved, ClockMoved, VoucherOrderCreated, VoucherOrderCancelled,
-	VoucherCodeReissued, LedgerAdjusted, DeliveryEntered, DeliveryLeft,
+	VoucherCodeReissued, LedgerAdjusted, DeliveryEntered, DeliveryLeft, MonthClosed, CloseRequested, PaymentRecorded,
 }
 
 // Of completes e, the actor's part of an entry, as the record of action on

@@ -159,6 +159,15 @@ func T(ctx context.Context, id string, data ...map[string]any) string {
 	return From(ctx).T(id, data...)
 }
 
+// Month formats t's month: 2026年10月 in Japanese, October 2026 in English.
+func (l *Localizer) Month(t time.Time) string {
+	t = t.In(clock.Tokyo)
+	if l.lang == "ja" {
+		return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+	}
+	return t.Format("January 2006")
+}
+
 // Number formats an integer with thousands separators.
 func (l *Localizer) Number(n int64) string {
 	s := money.Yen(n).String()

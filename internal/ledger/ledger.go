@@ -27,15 +27,28 @@ const (
 	Adjustment         Kind = "adjustment"
 	CertificateCharge  Kind = "certificate_charge"
 	CertificateCredit  Kind = "certificate_credit"
-	InvoiceIssued      Kind = "invoice_issued"
-	PaymentReceived    Kind = "payment_received"
+	// MonthClosed moves a closed month's net out of the current balance
+	// (into an invoice or a credit note).
+	MonthClosed      Kind = "month_closed"
+	InvoiceIssued    Kind = "invoice_issued"
+	PaymentReceived  Kind = "payment_received"
+	CreditNoteIssued Kind = "credit_note_issued"
 )
 
 // Kinds lists the kinds in display order (the history filter).
-var Kinds = []Kind{VoucherCharge, CancellationCredit, Adjustment, CertificateCharge, CertificateCredit, InvoiceIssued, PaymentReceived}
+var Kinds = []Kind{VoucherCharge, CancellationCredit, Adjustment, CertificateCharge, CertificateCredit,
+	MonthClosed, InvoiceIssued, PaymentReceived, CreditNoteIssued}
 
-// balanceKinds move the current balance; the others move unpaid invoices.
-const balanceKinds = `('voucher_charge', 'cancellation_credit', 'adjustment', 'certificate_charge', 'certificate_credit')`
+// MovesBalance reports whether entries of k move the current balance; the
+// others move the unpaid invoices (amount negative: more unpaid). The SQL
+// function ledger_is_balance_kind is the same rule for the database.
+func (k Kind) MovesBalance() bool {
+	switch k {
+	case VoucherCharge, CancellationCredit, Adjustment, CertificateCharge, CertificateCredit, MonthClosed:
+		return true
+	}
+	return false
+}
 
 // Entry is one ledger row.
 type Entry struct {
@@ -61,6 +74,17 @@ type Figures struct {
 	Available      money.Yen // credit limit + current balance − unpaid invoices
 }
 
+// after returns f once e is appended.
+func (f Figures) after(e Entry) Figures {
+	if e.Kind.MovesBalance() {
+		f.CurrentBalance += e.Amount
+	} else {
+		f.UnpaidInvoices -= e.Amount
+	}
+	f.Available = f.CreditLimit + f.CurrentBalance - f.UnpaidInvoices
+	return f
+}
+
 // ErrInsufficientFunds means a purchase exceeds total available funds.
 var ErrInsufficientFunds = fault.New(fault.Conflict, "ledger: the purchase exceeds total available funds", "")
 
@@ -75,12 +99,26 @@ func LockPartner(ctx context.Context, q postgres.Querier, partnerID int64) error
 	return nil
 }
 
-// Compute derives the figures of partnerID from its entries and creditLimit.
+// Compute returns the figures of partnerID with creditLimit. It reads the
+// running totals that each entry updates (ledger_totals), so that it costs
+// the same whatever the length of the partner's history; Recompute is the
+// same figures summed from every entry.
 func Compute(ctx context.Context, q postgres.Querier, partnerID int64, creditLimit money.Yen) (Figures, error) {
 	f := Figures{CreditLimit: creditLimit}
 	err := q.QueryRow(ctx, `
-		SELECT coalesce(sum(amount) FILTER (WHERE kind IN `+balanceKinds+`), 0),
-		       coalesce(sum(-amount) FILTER (WHERE kind NOT IN `+balanceKinds+`), 0)
+		SELECT coalesce(max(current_balance), 0), coalesce(max(unpaid), 0)
+		FROM ledger_totals WHERE partner_id = $1`, partnerID).Scan(&f.CurrentBalance, &f.UnpaidInvoices)
+	f.Available = f.CreditLimit + f.CurrentBalance - f.UnpaidInvoices
+	return f, err
+}
+
+// Recompute derives the figures of partnerID from all its entries: the
+// check of the running totals (tests, and an operator's audit).
+func Recompute(ctx context.Context, q postgres.Querier, partnerID int64, creditLimit money.Yen) (Figures, error) {
+	f := Figures{CreditLimit: creditLimit}
+	err := q.QueryRow(ctx, `
+		SELECT coalesce(sum(amount) FILTER (WHERE ledger_is_balance_kind(kind)), 0),
+		       coalesce(sum(-amount) FILTER (WHERE NOT ledger_is_balance_kind(kind)), 0)
 		FROM ledger_entries WHERE partner_id = $1`, partnerID).Scan(&f.CurrentBalance, &f.UnpaidInvoices)
 	f.Available = f.CreditLimit + f.CurrentBalance - f.UnpaidInvoices
 	return f, err
@@ -110,7 +148,7 @@ func History(ctx context.Context, q postgres.Querier, partnerID int64, f Filter)
 		SELECT * FROM (
 			SELECT l.id, l.partner_id, coalesce(l.group_id, 0), coalesce(g.name, ''), l.at, l.kind, l.amount,
 			       coalesce(l.voucher_order_id, 0), coalesce(o.expires_on, '0001-01-01'), l.reason, coalesce(l.created_by, 0),
-			       sum(CASE WHEN l.kind IN `+balanceKinds+` THEN l.amount ELSE 0 END) OVER (ORDER BY l.at, l.id)
+			       l.balance_after
 			FROM ledger_entries l
 			LEFT JOIN management_groups g ON g.id = l.group_id
 			LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id

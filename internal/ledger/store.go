@@ -110,9 +110,7 @@ func (s *Store) appendAndNotify(ctx context.Context, q postgres.Querier, e Entry
 	if _, err := Append(ctx, q, e); err != nil {
 		return before, err
 	}
-	after := before
-	after.CurrentBalance += e.Amount
-	after.Available += e.Amount
+	after := before.after(e)
 	return after, s.notifyCrossing(ctx, q, e.PartnerID, before.Available, after.Available)
 }
 
@@ -153,6 +151,11 @@ func (s *Store) Adjust(ctx context.Context, partnerID int64, amount money.Yen, r
 		return e
 	}
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		// Stamped under the partner lock, so that the close (which takes it
+		// too) never misses an entry of the month it closes.
+		if err := LockPartner(ctx, q, partnerID); err != nil {
+			return err
+		}
 		now := s.Clock.Now()
 		entry := Entry{PartnerID: partnerID, At: now, Kind: Adjustment, Amount: amount, Reason: reason, CreatedBy: actor.ActorUserID}
 		if _, err := s.Credit(ctx, q, entry); err != nil {

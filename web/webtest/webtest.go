@@ -4,6 +4,8 @@
 package webtest
 
 import (
+	"time"
+
 	"context"
 	"io"
 	"log/slog"
@@ -76,6 +78,9 @@ func Start(t testing.TB, extraEnv ...string) *Env {
 	if err := demo.Load(ctx, a.Pool, a.Clock.Now(), DemoPasswordHash(t)); err != nil {
 		t.Fatal(err)
 	}
+	// Tests that move the clock past the 1st close months when they ask
+	// (a.Billing.CloseDue), not whenever the background close wakes up.
+	a.CloseInterval = 24 * time.Hour
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
 	t.Cleanup(func() {

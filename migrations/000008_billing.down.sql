@@ -1,0 +1,21 @@
+DROP TABLE close_failures;
+DROP TABLE close_runs;
+DROP TABLE payments;
+DROP TABLE credit_applications;
+DROP TABLE credit_notes;
+DROP TABLE invoices;
+DROP TABLE monthly_closes;
+DROP TABLE documents;
+DROP TABLE document_numbers;
+DROP INDEX ledger_entries_at;
+DROP TRIGGER ledger_entries_totals ON ledger_entries;
+DROP FUNCTION ledger_entries_totals();
+ALTER TABLE ledger_entries DROP COLUMN balance_after;
+DROP TABLE ledger_totals;
+ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only;
+DELETE FROM ledger_entries WHERE kind IN ('month_closed', 'credit_note_issued');
+ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only;
+DROP FUNCTION ledger_is_balance_kind(text);
+ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_kind_check;
+ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_kind_check CHECK (kind IN ('voucher_charge', 'cancellation_credit', 'adjustment',
+    'certificate_charge', 'certificate_credit', 'invoice_issued', 'payment_received'));
