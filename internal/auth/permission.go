@@ -15,12 +15,14 @@ const (
 	OrderVouchers   Permission = "vouchers.order"   // see, order and export vouchers, the balance
 	ChangeVouchers  Permission = "vouchers.change"  // cancel orders, reissue codes
 	ManageFinance   Permission = "finance.settings" // billing contact, payment, notification
+	SeeInvoices     Permission = "finance.invoices" // invoices, statements, credit notes
 	ManageAccount   Permission = "account.manage"   // users, management groups, the audit log
 	// Operator staff.
 	UseConsole          Permission = "console"         // the overview and the partner list: any operator role
 	ReviewPartners      Permission = "partners.review" // sign-ups, products, contracts, consents
 	EnterPartnerAccount Permission = "delivery.enter"  // delivery on a partner's behalf (D-1)
 	AdjustBalances      Permission = "ledger.adjust"   // manual adjustments of a partner's balance
+	ManageBilling       Permission = "billing.manage"  // the finance console: invoices, payments, the close
 	AdministerOperator  Permission = "operator.admin"  // staff, the operator's details, the test clock
 )
 
@@ -37,11 +39,13 @@ var grants = map[Permission]grant{
 	OrderVouchers:       {roles: []Role{RoleAdmin, RoleFinanceManager, RoleDelivery}},
 	ChangeVouchers:      {roles: []Role{RoleAdmin, RoleFinanceManager}},
 	ManageFinance:       {roles: []Role{RoleAdmin, RoleFinanceManager}},
+	SeeInvoices:         {roles: []Role{RoleAdmin, RoleFinanceManager}},
 	ManageAccount:       {roles: []Role{RoleAdmin}},
 	UseConsole:          {operator: true},
 	ReviewPartners:      {operator: true, roles: []Role{RoleSales}},
 	EnterPartnerAccount: {operator: true, roles: []Role{RoleDelivery}},
 	AdjustBalances:      {operator: true, roles: []Role{RoleFinance}},
+	ManageBilling:       {operator: true, roles: []Role{RoleFinance}},
 	AdministerOperator:  {operator: true, roles: []Role{RoleOpAdmin}},
 }
 

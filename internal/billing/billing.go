@@ -125,4 +125,5 @@ var (
 	ErrMonthNotOver   = fault.New(fault.Invalid, "billing: the month is not over yet", "billing.month_not_over")
 	ErrNothingDue     = fault.New(fault.Conflict, "billing: the invoice is paid", "billing.nothing_due")
 	ErrIssuerNotReady = fault.New(fault.Conflict, "billing: the operator's details are not set", "billing.issuer_not_set")
+	ErrCloseRunning   = fault.New(fault.Conflict, "billing: another process is running the close", "billing.close_running")
 )

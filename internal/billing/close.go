@@ -174,6 +174,9 @@ func (s *Service) closeLocked(ctx context.Context, q postgres.Querier, p partner
 	if err := s.issueDocuments(ctx, q, &c); err != nil {
 		return res, err
 	}
+	if _, err := q.Exec(ctx, `DELETE FROM close_failures WHERE month = $1 AND partner_id = $2`, m.Date(), p.id); err != nil {
+		return res, err
+	}
 	return res, s.auditClose(ctx, q, c, res)
 }
 

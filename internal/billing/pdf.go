@@ -30,6 +30,7 @@ type view struct {
 	amounts   Amounts
 	lines     []StatementLine
 	statement string // the itemized statement's number
+	stamp     string // across every page of a preview ("not an invoice")
 }
 
 // render draws the month's documents: the invoice or the credit note, then
@@ -239,7 +240,7 @@ func (v *view) originalPeriods() string {
 func (v *view) statementPDF(mainNumber string, issuedOn time.Time) ([]byte, error) {
 	l := v.l
 	doc := pdf.NewDocument(pdf.Options{Title: l.T("doc.statement") + " " + v.statement,
-		Date: issuedOn, Footer: l.T("doc.statement") + " " + v.statement, PageNumbers: true})
+		Date: issuedOn, Footer: l.T("doc.statement") + " " + v.statement, PageNumbers: true, Stamp: v.stamp})
 	doc.Header(pdf.Header{Title: l.T("doc.statement"), To: v.to, From: v.issuerBlock(), Fields: []pdf.Field{
 		{Label: l.T("doc.statement_number"), Value: v.statement},
 		{Label: l.T("doc.period"), Value: l.T("doc.month_usage", map[string]any{"Month": l.Month(v.month.Start())})},
@@ -300,4 +301,33 @@ func write(doc *pdf.Document) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// MonthToDate is a preview of partnerID's open month as an itemized
+// statement stamped "not an invoice": what the close would bill if the
+// month ended now. It writes nothing.
+func (s *Service) MonthToDate(ctx context.Context, partnerID int64) ([]byte, error) {
+	now := s.Clock.Now()
+	m := MonthOf(now)
+	var name string
+	if err := s.DB.QueryRow(ctx, `SELECT name FROM partners WHERE id = $1`, partnerID).Scan(&name); err != nil {
+		return nil, err
+	}
+	terms, err := s.terms(ctx, partnerID, m, now)
+	if err != nil {
+		return nil, err
+	}
+	buckets, err := monthBuckets(ctx, s.DB, partnerID, m, terms.TaxRate)
+	if err != nil {
+		return nil, err
+	}
+	c := &closing{partner: partnerRef{partnerID, name}, month: m, now: now, issuedOn: clock.Date(now), terms: terms,
+		Amounts: amountsOf(buckets)}
+	v, err := s.viewOf(ctx, s.DB, c)
+	if err != nil {
+		return nil, err
+	}
+	v.statement = v.l.T("doc.month_to_date")
+	v.stamp = v.l.T("doc.not_an_invoice")
+	return v.statementPDF("—", c.issuedOn)
 }

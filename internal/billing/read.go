@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
@@ -34,6 +35,7 @@ func scanInvoice(r pgx.CollectableRow) (Invoice, error) {
 	err := r.Scan(&i.ID, &i.Number, &i.PartnerID, &i.PartnerName, &month, &i.IssuedOn, &i.DueOn, &i.PaymentTerms,
 		&i.StatementNumber, &i.Net, &i.Tax, &i.Total, &i.CreditApplied, &i.Paid, &i.Addressee)
 	i.Month = monthFromDate(month)
+	i.IssuedOn, i.DueOn = clock.SameDay(i.IssuedOn), clock.SameDay(i.DueOn)
 	return i, err
 }
 
@@ -92,6 +94,7 @@ func (s *Service) CreditNotes(ctx context.Context, partnerID int64) ([]CreditNot
 		var month time.Time
 		err := r.Scan(&c.ID, &c.Number, &c.PartnerID, &month, &c.IssuedOn, &c.StatementNumber, &c.Net, &c.Tax, &c.Total, &c.Applied)
 		c.Month = monthFromDate(month)
+		c.IssuedOn = clock.SameDay(c.IssuedOn)
 		return c, err
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ccp-partner/portal/internal/metrics"
 )
 
@@ -59,4 +61,62 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// RunStatus is a month's close as the console shows it (M-8).
+type RunStatus struct {
+	Month                    Month
+	StartedAt                time.Time
+	FinishedAt               *time.Time
+	Partners, Closed, Failed int
+	Failures                 []Failure
+}
+
+// Failure is why one partner's close failed.
+type Failure struct {
+	PartnerID   int64
+	PartnerName string
+	At          time.Time
+	Reason      string
+}
+
+// Runs lists the latest months' close runs, newest first, with their
+// failures.
+func (s *Service) Runs(ctx context.Context, limit int) ([]RunStatus, error) {
+	rows, err := s.DB.Query(ctx, `
+		SELECT month, started_at, finished_at, partners, closed, failed FROM close_runs ORDER BY month DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	runs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RunStatus, error) {
+		var rs RunStatus
+		var month time.Time
+		err := r.Scan(&month, &rs.StartedAt, &rs.FinishedAt, &rs.Partners, &rs.Closed, &rs.Failed)
+		rs.Month = monthFromDate(month)
+		return rs, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range runs {
+		if runs[i].Failed > 0 {
+			if runs[i].Failures, err = s.failures(ctx, runs[i].Month); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return runs, nil
+}
+
+func (s *Service) failures(ctx context.Context, m Month) ([]Failure, error) {
+	rows, err := s.DB.Query(ctx, `
+		SELECT f.partner_id, p.name, f.at, f.reason FROM close_failures f JOIN partners p ON p.id = f.partner_id
+		WHERE f.month = $1 ORDER BY f.partner_id`, m.Date())
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Failure, error) {
+		var f Failure
+		return f, r.Scan(&f.PartnerID, &f.PartnerName, &f.At, &f.Reason)
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
@@ -104,4 +105,20 @@ func (s *Service) firstOpenMonth(ctx context.Context) (Month, error) {
 		return Month{}, nil
 	}
 	return MonthOf(first), err
+}
+
+// CloseByHand is operator Finance's run or re-run of month m (M-2):
+// CloseOne, audited with actor; ErrCloseRunning when another process is
+// running the close.
+func (s *Service) CloseByHand(ctx context.Context, m Month, actor audit.Entry) (Report, error) {
+	r, ran, err := s.CloseOne(ctx, m)
+	if err == nil && !ran {
+		err = ErrCloseRunning
+	}
+	if err != nil {
+		return r, err
+	}
+	e := actor.Of(s.Clock.Now(), audit.CloseRequested, "month", m.String())
+	e.Details = map[string]any{"closed": r.Closed, "already_closed": r.AlreadyClosed, "failed": r.Failed}
+	return r, audit.Record(ctx, s.DB, e)
 }
