@@ -184,16 +184,16 @@ func loadDemo(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	if cfg.Production() {
 		return errors.New("demo data is refused when PORTAL_ENV=production")
 	}
-	pool, err := postgres.Connect(ctx, cfg.DatabaseURL)
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer a.Close()
 	hash, err := auth.HashPassword(demo.Password)
 	if err != nil {
 		return err
 	}
-	if err := demo.Load(ctx, pool, clock.NewTest(pool).Now(), hash); err != nil {
+	if err := a.LoadDemo(ctx, hash); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "demo data loaded; logins: %s\n", strings.Join(demo.Usernames(), ", "))

@@ -29,7 +29,7 @@ func TestServicesBoundToATransactionNeverReachThePool(t *testing.T) {
 	}
 	defer a.Close()
 	services := map[string]any{"auth": a.Auth, "accounts": a.Accounts, "catalog": a.Catalog, "contracts": a.Contracts,
-		"issuer": a.Issuer, "ledger": a.Ledger, "vouchers": a.Vouchers}
+		"issuer": a.Issuer, "ledger": a.Ledger, "vouchers": a.Vouchers, "billing": a.Billing}
 	err = postgres.InTx(ctx, a.Pool, func(q postgres.Querier) error {
 		for name, s := range services {
 			with := reflect.ValueOf(s).MethodByName("With")
