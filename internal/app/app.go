@@ -38,12 +38,12 @@ type App struct {
 	// Deps are the services, listed once: the web layer is built from them
 	// and tests reach them through the App (a.Accounts, a.TestClock …).
 	web.Deps
-	Config  config.Config
-	Pool    *pgxpool.Pool
-	Mail    *mail.Worker
+	Config config.Config
+	Pool   *pgxpool.Pool
+	Mail   *mail.Worker
 	// CloseInterval is how often the monthly close looks for a due month.
 	CloseInterval time.Duration
-	Handler http.Handler // the portal's router; Serve adds /metrics to it when Config.MetricsAddr is empty
+	Handler       http.Handler // the portal's router; Serve adds /metrics to it when Config.MetricsAddr is empty
 
 	metricsOnce sync.Once
 	metricsLn   net.Listener
