@@ -9,6 +9,7 @@ import (
 	"log/slog"
 
 	"github.com/ccp-partner/portal/internal/app"
+	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/billing"
 )
 
@@ -41,8 +42,11 @@ func closeCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		var r billing.Report
-		r, ran, err = a.Billing.CloseOne(ctx, m)
-		reports = append(reports, r)
+		r, err = a.Billing.CloseByHand(ctx, m, audit.Entry{ActorUsername: "cli"})
+		ran = !errors.Is(err, billing.ErrCloseRunning)
+		if err == nil {
+			reports = append(reports, r)
+		}
 	}
 	if !ran {
 		return errors.New("another portal process is running the close now; try again when it has finished")
@@ -50,7 +54,7 @@ func closeCmd(ctx context.Context, args []string, getenv func(string) string, st
 	for _, r := range reports {
 		printReport(stdout, r)
 	}
-	if len(reports) == 0 && err == nil {
+	if len(reports) == 0 && err == nil && *month == "" {
 		fmt.Fprintln(stdout, "no month is due")
 	}
 	return err
