@@ -247,9 +247,9 @@ func (v *view) statementPDF(mainNumber string, issuedOn time.Time) ([]byte, erro
 		{Label: l.T("doc.related_document"), Value: mainNumber},
 	}})
 	t := doc.Table(pdf.TableStyle{Size: 7, Zebra: true},
-		pdf.Column{Label: l.T("doc.col_date"), Width: 19}, pdf.Column{Label: l.T("doc.col_order"), Width: 14},
+		pdf.Column{Label: l.T("doc.col_date"), Width: 18}, pdf.Column{Label: l.T("doc.col_order"), Width: 17},
 		pdf.Column{Label: l.T("doc.product")}, pdf.Column{Label: l.T("doc.col_years"), Width: 8, Align: pdf.AlignRight},
-		pdf.Column{Label: "FQDN", Width: 10, Align: pdf.AlignRight}, pdf.Column{Label: "WC", Width: 8, Align: pdf.AlignRight},
+		pdf.Column{Label: "FQDN", Width: 11, Align: pdf.AlignRight}, pdf.Column{Label: "WC", Width: 8, Align: pdf.AlignRight},
 		pdf.Column{Label: l.T("doc.quantity"), Width: 9, Align: pdf.AlignRight},
 		pdf.Column{Label: l.T("doc.unit_price"), Width: 16, Align: pdf.AlignRight},
 		pdf.Column{Label: l.T("doc.amount"), Width: 18, Align: pdf.AlignRight},
