@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -93,4 +94,39 @@ func TestShiftJISReplacesWhatCP932Lacks(t *testing.T) {
 	if sj.Status != 200 || !strings.Contains(string(decoded), "?野家") {
 		t.Errorf("%d %q", sj.Status, decoded)
 	}
+}
+
+// TestAFailingCSVExportServesTheErrorPage: when an export's first query
+// fails, the answer is the HTML error page, not an attachment.
+func TestAFailingCSVExportServesTheErrorPage(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	order := placeOrder(t, c, [4]string{"1:1", "2", "1", "0"})
+	codes := readCSV(t, c.Get(order+"/codes.csv").Body)
+	var codeID int64
+	env.App.Pool.QueryRow(context.Background(), `SELECT $1::bigint`, codes[1][0]).Scan(&codeID)
+	if err := env.App.Vouchers.Use(context.Background(), env.App.Pool, codeID, env.App.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	breakColumn := func(table, column string) {
+		t.Helper()
+		if _, err := env.App.Pool.Exec(context.Background(), `ALTER TABLE `+table+` RENAME COLUMN `+column+` TO `+column+`_gone`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failing := func(path string) {
+		t.Helper()
+		res := c.Get(path)
+		if res.Status != http.StatusInternalServerError || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
+			res.Header.Get("Content-Disposition") != "" || res.Doc.Find(".request-id").Length() != 1 {
+			t.Errorf("%s: %d %q %q", path, res.Status, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
+		}
+	}
+	// The codes exports fail on their first batch's order lines, after reading the codes.
+	breakColumn("voucher_order_lines", "ship_token")
+	failing(order + "/codes.csv")
+	failing("/finance/codes/used.csv?encoding=sjis")
+	breakColumn("voucher_orders", "memo")
+	failing("/finance/vouchers.csv")
+	failing("/finance/vouchers.csv?encoding=sjis&customer=x")
 }

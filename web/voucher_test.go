@@ -182,7 +182,7 @@ func TestCancelAndReissueThroughThePages(t *testing.T) {
 	if res := c.Get("/finance/vouchers?code=" + oldCode); res.Status != http.StatusOK || res.Doc.Find("#code-not-found").Length() != 1 {
 		t.Errorf("search for the reissued-away code: %d", res.Status)
 	}
-	newCode := strings.TrimSpace(c.Get(late + "?codes=show").Doc.Find("#codes td.code").First().Text())
+	newCode := strings.TrimSpace(c.Get(late + "?codes=show").Doc.Find("#codes td.code code").First().Text())
 	if res := c.Get("/finance/vouchers?code=" + strings.ToLower(newCode)); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, late) {
 		t.Errorf("search for the new code: %d %s", res.Status, res.Location)
 	}

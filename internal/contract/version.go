@@ -105,34 +105,48 @@ func (v NewVersion) Validate(products map[int64]catalog.Product, today time.Time
 	e.Range("tax_rate", int64(v.TaxRate), 0, MaxTaxRate)
 	e.MaxLen("note", v.Note, 1000)
 	seen := map[[2]int64]bool{}
-	for _, en := range v.Entries {
-		validateEntry(e, en, products, seen)
+	for i, en := range v.Entries {
+		validateEntry(e, i, en, products, seen)
 	}
 	return e
 }
 
-// EntryField names the form field of an entry's value, e.g. "p12_y3_base".
+// EntryPath is the path of entry i of a version's Entries in valid.Errors:
+// "entries[3]" for the entry as a whole (its product and years), with a
+// member for one of its values ("entries[3].base_price"; members:
+// list_price, discount, base_price, fqdn_price, wildcard_price). Each user
+// interface maps it to its own field.
+func EntryPath(i int, member string) string {
+	if member == "" {
+		return fmt.Sprintf("entries[%d]", i)
+	}
+	return fmt.Sprintf("entries[%d].%s", i, member)
+}
+
+// EntryField is the contract form's name of an entry's field, e.g. "p12_y3_base".
+//
+// Deprecated: the form's field names belong to web/operator; this remains
+// for the tests that post the form, until they use the web's names.
 func EntryField(productID int64, years int, name string) string {
 	return fmt.Sprintf("p%d_y%d_%s", productID, years, name)
 }
 
-func validateEntry(e valid.Errors, en Entry, products map[int64]catalog.Product, seen map[[2]int64]bool) {
-	field := func(n string) string { return EntryField(en.ProductID, en.Years, n) }
+func validateEntry(e valid.Errors, i int, en Entry, products map[int64]catalog.Product, seen map[[2]int64]bool) {
 	p, ok := products[en.ProductID]
 	switch {
 	case !ok || !p.Active:
-		e.Add(field("base"), "contract.unknown_product")
+		e.Add(EntryPath(i, ""), "contract.unknown_product")
 	case en.Years < MinYears || en.Years > p.MaxYears:
-		e.Add(field("base"), "contract.years_not_offered", map[string]any{"Max": p.MaxYears})
+		e.Add(EntryPath(i, ""), "contract.years_not_offered", map[string]any{"Max": p.MaxYears})
 	case seen[[2]int64{en.ProductID, int64(en.Years)}]:
-		e.Add(field("base"), "contract.duplicate_entry")
+		e.Add(EntryPath(i, ""), "contract.duplicate_entry")
 	}
 	seen[[2]int64{en.ProductID, int64(en.Years)}] = true
-	for name, y := range map[string]money.Yen{"list": en.ListPrice, "base": en.Base, "fqdn": en.AdditionalFQDN, "wildcard": en.Wildcard} {
-		e.Range(field(name), int64(y), 0, int64(MaxPrice))
+	for member, y := range map[string]money.Yen{"list_price": en.ListPrice, "base_price": en.Base, "fqdn_price": en.AdditionalFQDN, "wildcard_price": en.Wildcard} {
+		e.Range(EntryPath(i, member), int64(y), 0, int64(MaxPrice))
 	}
 	if en.DiscountBP < 0 || en.DiscountBP > 10000 {
-		e.Add(field("discount"), "contract.discount_range")
+		e.Add(EntryPath(i, "discount"), "contract.discount_range")
 	}
 }
 

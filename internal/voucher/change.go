@@ -73,7 +73,10 @@ func (s *Service) Reissue(ctx context.Context, id int64, actor audit.Entry) (int
 			return err
 		}
 		actor = actor.Of(now, audit.VoucherCodeReissued, "voucher_code", old.ID)
-		actor.Details = map[string]any{"order_id": old.OrderID, "old_code": Mask(old.Code), "new_code_id": newID, "new_code": Mask(code)}
+		// The old code in full: it no longer works or appears anywhere
+		// else, and this entry is how the reissue is traced (V-7). The new
+		// code works: it is named by its id and masked, as lists show it.
+		actor.Details = map[string]any{"order_id": old.OrderID, "old_code": old.Code, "new_code_id": newID, "new_code": Mask(code)}
 		return audit.Record(ctx, q, actor)
 	})
 	return newID, err

@@ -82,17 +82,17 @@ func priceLine(e valid.Errors, i int, l LineInput, v contract.Version, products 
 	}
 	entry, ok := v.Entry(l.ProductID, l.Years)
 	if prod.ID == 0 || !ok {
-		e.Add(LineField(i, "product"), "voucher.not_in_contract")
+		e.Add(LinePath(i, "product"), "voucher.not_in_contract")
 		return Line{}, false
 	}
 	if l.ShipToken && !prod.ShipsToken {
-		e.Add(LineField(i, "ship_token"), "voucher.no_token")
+		e.Add(LinePath(i, "ship_token"), "voucher.no_token")
 		return Line{}, false
 	}
 	amount, err := contract.LinePrice(entry.Prices, contract.Names{FQDNs: prod.TakesFQDNs, Wildcards: prod.TakesWildcards}, l.Quantity, l.FQDNs, l.Wildcards)
 	if err != nil {
 		field, id := nameProblem(err)
-		e.Add(LineField(i, field), id, map[string]any{"Max": contract.MaxNames})
+		e.Add(LinePath(i, field), id, map[string]any{"Max": contract.MaxNames})
 		return Line{}, false
 	}
 	return Line{No: i + 1, Product: prod, Years: l.Years, FQDNs: l.FQDNs, Wildcards: l.Wildcards, Quantity: l.Quantity,

@@ -222,14 +222,15 @@ func referenceCodes(ctx context.Context, e *env, w io.Writer, lang string, enc v
 		if c.ShipToken {
 			shipping = "hardware_token"
 		}
-		used := ""
-		if c.UsedAt != nil {
-			used = refTimestamp(*c.UsedAt)
+		// A code that was not used has empty certificate columns.
+		used, orderFrom, orderTill, licenses := "", "", "", ""
+		if c.Status == voucher.CodeUsed {
+			used, orderFrom, orderTill, licenses = refTimestamp(*c.UsedAt), refDate(ordered), refDate(c.ExpiresOn), "1"
 		}
 		days := int(ordered.AddDate(c.Years, 0, 0).Sub(ordered).Hours() / 24)
 		out.write([]string{fmt.Sprint(c.ID), c.Code, c.Product.Name(lang), strconv.Itoa(c.FQDNs), strconv.Itoa(c.Wildcards), shipping,
 			strconv.Itoa(c.Years), strconv.Itoa(days), c.Shown(now), refTimestamp(c.CreatedAt), fmt.Sprint(c.OrderID), used, "", "", "", "", "",
-			refDate(c.ExpiresOn), refDate(ordered), refDate(c.ExpiresOn), "1"})
+			refDate(c.ExpiresOn), orderFrom, orderTill, licenses})
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -59,7 +59,15 @@ var (
 	ErrCodeNotReactivable = fault.New(fault.Conflict, "voucher: only a Used code can be reactivated", "")
 )
 
-// LineField names a line's form field, e.g. "line2_quantity".
+// LinePath is the path of line i's value name in valid.Errors, e.g.
+// "lines[2].quantity" (name: product, quantity, fqdns, wildcards,
+// ship_token); each user interface maps it to its own field.
+func LinePath(i int, name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
+
+// LineField is the order form's name of a line's field, e.g. "line2_quantity".
+//
+// Deprecated: the form's field names belong to web/voucher; this remains
+// for the tests that post the form, until they use the web's names.
 func LineField(i int, name string) string { return fmt.Sprintf("line%d_%s", i, name) }
 
 // Validate checks the form's shape (without the contract).
@@ -72,11 +80,11 @@ func (in *Input) Validate() valid.Errors {
 		e.Add("lines", "voucher.lines_count", map[string]any{"Max": MaxLines})
 	}
 	for i, l := range in.Lines {
-		e.Range(LineField(i, "quantity"), int64(l.Quantity), 1, contract.MaxQuantity)
-		e.Range(LineField(i, "fqdns"), int64(l.FQDNs), 0, contract.MaxNames)
-		e.Range(LineField(i, "wildcards"), int64(l.Wildcards), 0, contract.MaxNames)
+		e.Range(LinePath(i, "quantity"), int64(l.Quantity), 1, contract.MaxQuantity)
+		e.Range(LinePath(i, "fqdns"), int64(l.FQDNs), 0, contract.MaxNames)
+		e.Range(LinePath(i, "wildcards"), int64(l.Wildcards), 0, contract.MaxNames)
 		if l.ProductID == 0 || l.Years == 0 {
-			e.Add(LineField(i, "product"), "form.choose")
+			e.Add(LinePath(i, "product"), "form.choose")
 		}
 	}
 	if in.IdempotencyKey == "" || len(in.IdempotencyKey) > 100 {
@@ -102,13 +110,21 @@ type Order struct {
 	CancelledAt *time.Time
 	CreatedBy   string
 	OnBehalf    bool
-	Codes       int      // current codes (reissued-away ones excluded)
-	CodeStates  []string // stored states of every code, for the cancel rule
+	Codes       int // current codes (reissued-away ones excluded)
+	// CodeStates are the distinct states among its codes that forbid a
+	// cancel (Used, Cancelled), not every code's state: all the cancel rule
+	// needs, read from a small index whatever the order's size. Empty when
+	// every code is Active (or reissued away).
+	CodeStates []string
 }
 
 // TotalWithTax is the total with consumption tax, rounded down (for the CSV;
 // the invoice taxes the month's net once).
 func (o Order) TotalWithTax() money.Yen { return money.WithTax(o.Total, o.TaxRate) }
+
+// HasVouchers reports whether the order's codes have vouchers to hand out
+// (the PDF of every code): not once the order is cancelled.
+func (o Order) HasVouchers() bool { return o.Status != OrderCancelled }
 
 // CanCancel reports whether the order may be cancelled at now.
 func (o Order) CanCancel(now time.Time) bool {
@@ -143,7 +159,15 @@ type Code struct {
 	Wildcards int
 	ShipToken bool
 	ExpiresOn time.Time
+	// ReissuedFrom is the code this one replaced (V-7), in full: the old
+	// code no longer works, and the partner may need it to match the new
+	// code with what they delivered. Empty for a code that was ordered.
+	ReissuedFrom string
 }
 
 // Shown is the code's status as users see it at now.
 func (c Code) Shown(now time.Time) string { return DisplayStatus(c.Status, c.ExpiresOn, now) }
+
+// HasVoucher reports whether the code has a voucher to hand out (its PDF):
+// not once it is Cancelled or reissued away, since it no longer works.
+func (c Code) HasVoucher() bool { return c.Status != CodeCancelled && c.Status != CodeReissued }

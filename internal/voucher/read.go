@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -18,7 +19,7 @@ import (
 type ListFilter struct {
 	Status     string    // completed, cancelled
 	CodeStatus string    // active, used, cancelled, expired: orders having such a code
-	From, To   time.Time // order date range (Japan dates, inclusive)
+	From, To   time.Time // order dates in [From, To): To is the day after the last (valid.Errors.Period); zero: open
 	Customer   string    // part of the customer name
 	Before     int64     // keyset cursor: orders with a smaller id
 	Limit      int
@@ -69,7 +70,7 @@ func (s *Service) Orders(ctx context.Context, partnerID int64, f ListFilter) ([]
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	sql, args := listQuery(partnerID, f, clock.Date(s.Clock.Now()))
+	sql, args := listQuery(partnerID, f, s.Clock.Now())
 	rows, err := s.DB.Query(ctx, `SELECT `+listColumns+` FROM voucher_orders o `+sql+` ORDER BY o.id DESC LIMIT `+strconv.Itoa(f.Limit+1), args...)
 	if err != nil {
 		return nil, 0, err
@@ -83,7 +84,7 @@ func (s *Service) Orders(ctx context.Context, partnerID int64, f ListFilter) ([]
 
 // listQuery builds the WHERE clause of the order list: every condition
 // takes the partner id first, so another partner's orders never match.
-func listQuery(partnerID int64, f ListFilter, today time.Time) (string, []any) {
+func listQuery(partnerID int64, f ListFilter, now time.Time) (string, []any) {
 	where := []string{"o.partner_id = $1"}
 	args := []any{partnerID}
 	add := func(cond string, v any) {
@@ -100,16 +101,19 @@ func listQuery(partnerID int64, f ListFilter, today time.Time) (string, []any) {
 		add("o.order_date >= ?", f.From.Format(time.DateOnly))
 	}
 	if !f.To.IsZero() {
-		add("o.order_date <= ?", f.To.Format(time.DateOnly))
+		add("o.order_date < ?", f.To.Format(time.DateOnly))
 	}
 	if f.Customer != "" {
 		add("o.customer ILIKE ?", "%"+escapeLike(f.Customer)+"%")
 	}
+	const hasActive = " AND EXISTS (SELECT 1 FROM voucher_codes c WHERE c.order_id = o.id AND c.status = 'active')"
 	switch f.CodeStatus {
 	case CodeExpired:
-		add("o.expires_on < ? AND EXISTS (SELECT 1 FROM voucher_codes c WHERE c.order_id = o.id AND c.status = 'active')", today.Format(time.DateOnly))
+		cond, arg := expiredSQL("o.expires_on", now)
+		add(cond+hasActive, arg)
 	case CodeActive:
-		add("o.expires_on >= ? AND EXISTS (SELECT 1 FROM voucher_codes c WHERE c.order_id = o.id AND c.status = 'active')", today.Format(time.DateOnly))
+		cond, arg := expiredSQL("o.expires_on", now)
+		add("NOT ("+cond+")"+hasActive, arg)
 	case CodeUsed, CodeCancelled:
 		add("EXISTS (SELECT 1 FROM voucher_codes c WHERE c.order_id = o.id AND c.status = ?)", f.CodeStatus)
 	}
@@ -137,21 +141,24 @@ func getOrder(ctx context.Context, q postgres.Querier, partnerID, id int64) (Ord
 	return o, err
 }
 
+// codeColumns are one code with what it is for and, when it was reissued
+// from another code, that code (r, through voucher_codes.replaces).
 const codeColumns = `c.id, c.order_id, c.line_no, c.code, c.status, c.used_at, c.created_at,
 	p.id, p.code, p.name_ja, p.name_en, p.kind, p.takes_fqdns, p.takes_wildcards, p.ships_token, p.max_years, p.active,
-	l.years, l.fqdns, l.wildcards, l.ship_token, o.expires_on`
+	l.years, l.fqdns, l.wildcards, l.ship_token, o.expires_on, coalesce(r.code, '')`
 
 const codeFrom = ` FROM voucher_codes c
 	JOIN voucher_order_lines l ON l.order_id = c.order_id AND l.line_no = c.line_no
 	JOIN voucher_orders o ON o.id = c.order_id
-	JOIN products p ON p.id = l.product_id `
+	JOIN products p ON p.id = l.product_id
+	LEFT JOIN voucher_codes r ON r.id = c.replaces `
 
 func scanCode(r pgx.CollectableRow) (Code, error) {
 	var c Code
 	p := &c.Product
 	err := r.Scan(&c.ID, &c.OrderID, &c.LineNo, &c.Code, &c.Status, &c.UsedAt, &c.CreatedAt,
 		&p.ID, &p.Code, &p.NameJA, &p.NameEN, &p.Kind, &p.TakesFQDNs, &p.TakesWildcards, &p.ShipsToken, &p.MaxYears, &p.Active,
-		&c.Years, &c.FQDNs, &c.Wildcards, &c.ShipToken, &c.ExpiresOn)
+		&c.Years, &c.FQDNs, &c.Wildcards, &c.ShipToken, &c.ExpiresOn, &c.ReissuedFrom)
 	c.ExpiresOn = clock.SameDay(c.ExpiresOn)
 	return c, err
 }
@@ -173,9 +180,13 @@ func (s *Service) CodeByID(ctx context.Context, partnerID, id int64) (Code, erro
 }
 
 // FindCode returns partnerID's code with the value code (a reissued-away
-// code is not found).
+// code is not found). It returns ErrSearchTooShort for fewer than
+// MinCodeSearch characters, like every code search.
 func (s *Service) FindCode(ctx context.Context, partnerID int64, code string) (Code, error) {
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code, err := codeSearch(code)
+	if err != nil {
+		return Code{}, err
+	}
 	return oneCode(ctx, s.DB, `c.partner_id = $1 AND c.code = $2 AND c.status <> 'reissued'`, partnerID, code)
 }
 
@@ -240,6 +251,17 @@ const MinCodeSearch = 5
 // ErrSearchTooShort is returned for a code search of fewer than MinCodeSearch characters.
 var ErrSearchTooShort = errors.New("voucher: a code search needs at least five characters")
 
+// codeSearch is a typed code search as codes are stored (trimmed, upper
+// case), or ErrSearchTooShort: every code search takes at least
+// MinCodeSearch characters.
+func codeSearch(typed string) (string, error) {
+	search := strings.ToUpper(strings.TrimSpace(typed))
+	if utf8.RuneCountInString(search) < MinCodeSearch {
+		return "", ErrSearchTooShort
+	}
+	return search, nil
+}
+
 // CodePage is one page of an order's current codes, in code id order.
 type CodePage struct {
 	Codes []Code
@@ -258,9 +280,10 @@ func (s *Service) CodesPage(ctx context.Context, partnerID, orderID int64, f Cod
 	}
 	where := `c.partner_id = $1 AND c.order_id = $2 AND c.status <> 'reissued' AND c.code LIKE $3`
 	prefix := "%"
-	if search := strings.ToUpper(strings.TrimSpace(f.Search)); search != "" {
-		if len(search) < MinCodeSearch {
-			return CodePage{}, ErrSearchTooShort
+	if strings.TrimSpace(f.Search) != "" {
+		search, err := codeSearch(f.Search)
+		if err != nil {
+			return CodePage{}, err
 		}
 		prefix = escapeLike(search) + "%"
 	}

@@ -55,10 +55,32 @@ func ExpiresOn(orderedAt time.Time) time.Time {
 	return clock.Date(orderedAt).AddDate(1, 0, -1)
 }
 
+// The expiry rule: a voucher can be used through its expiry date and is
+// Expired from the next day, in Japan time. It is decided here only:
+// expiryCutoff says from which expiry date a voucher is still usable at a
+// moment, and Go (expired) and SQL (expiredSQL) both compare with it.
+
+// expiryCutoff is the earliest expiry date (midnight in Japan) of a voucher
+// still usable at now: today in Japan. An earlier expiry date has passed.
+func expiryCutoff(now time.Time) time.Time { return clock.Date(now) }
+
+// expired reports whether a voucher expiring on expiresOn (a calendar date,
+// as read from a DATE column) has expired, given expiryCutoff's answer.
+func expired(expiresOn, cutoff time.Time) bool { return clock.SameDay(expiresOn).Before(cutoff) }
+
+// expiredSQL is the rule as a SQL condition on the DATE column col, with a
+// ? for its argument: what expired says in Go.
+func expiredSQL(col string, now time.Time) (cond string, arg string) {
+	return col + " < ?", expiryCutoff(now).Format(time.DateOnly)
+}
+
+// Expired reports whether a voucher expiring on expiresOn has expired at now.
+func Expired(expiresOn, now time.Time) bool { return expired(expiresOn, expiryCutoff(now)) }
+
 // DisplayStatus is a code's status as users see it: an Active code is
 // Expired from the day after its expiry (Japan time).
 func DisplayStatus(stored string, expiresOn, now time.Time) string {
-	if stored == CodeActive && clock.Date(now).After(clock.SameDay(expiresOn)) {
+	if stored == CodeActive && Expired(expiresOn, now) {
 		return CodeExpired
 	}
 	return stored

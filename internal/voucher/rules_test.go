@@ -84,3 +84,31 @@ func TestNeutralize(t *testing.T) {
 		}
 	}
 }
+
+// TestExpiredSQLSaysWhatGoSays: the SQL form of the expiry rule compares
+// the DATE column with the same cutoff the Go form uses.
+func TestExpiredSQLSaysWhatGoSays(t *testing.T) {
+	now := time.Date(2021, 7, 27, 23, 59, 59, 0, clock.Tokyo)
+	cond, arg := expiredSQL("o.expires_on", now)
+	if cond != "o.expires_on < ?" || arg != "2021-07-27" {
+		t.Errorf("expiredSQL = %q, %q", cond, arg)
+	}
+	// What the SQL condition means, for the days around the cutoff.
+	for _, d := range []string{"2021-07-26", "2021-07-27", "2021-07-28"} {
+		day, _ := time.Parse(time.DateOnly, d)
+		if sqlSays := d < arg; sqlSays != Expired(day, now) {
+			t.Errorf("expires %s at %s: SQL says %v, Go says %v", d, now, sqlSays, Expired(day, now))
+		}
+	}
+}
+
+func TestCancelledAndReissuedCodesHaveNoVoucher(t *testing.T) {
+	for status, want := range map[string]bool{CodeActive: true, CodeUsed: true, CodeCancelled: false, CodeReissued: false} {
+		if got := (Code{Status: status}).HasVoucher(); got != want {
+			t.Errorf("a %s code has a voucher: %v", status, got)
+		}
+	}
+	if (Order{Status: OrderCancelled}).HasVouchers() || !(Order{Status: OrderCompleted}).HasVouchers() {
+		t.Error("only a cancelled order has no vouchers")
+	}
+}

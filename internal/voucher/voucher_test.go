@@ -288,14 +288,14 @@ func TestEveryRefusalWritesNothing(t *testing.T) {
 		field string // a valid.Errors field, or
 		msg   string // a Refusal message id
 	}{
-		{"quantity 0", order(gsid(0, 1, 0)), acme, "line0_quantity", ""},
-		{"quantity 1001", order(gsid(1001, 1, 0)), acme, "line0_quantity", ""},
-		{"FQDNs 251", order(gsid(1, 251, 0)), acme, "line0_fqdns", ""},
-		{"names 251", order(gsid(1, 200, 51)), acme, "line0_fqdns", ""},
-		{"no names", order(gsid(1, 0, 0)), acme, "line0_fqdns", ""},
-		{"years not in contract", order(voucher.LineInput{ProductID: 1, Years: 6, Quantity: 1, FQDNs: 1}), acme, "line0_product", ""},
-		{"wildcards on an EV product", order(voucher.LineInput{ProductID: 2, Years: 1, Quantity: 1, FQDNs: 1, Wildcards: 1}), acme, "line0_wildcards", ""},
-		{"token on a product without", order(voucher.LineInput{ProductID: 1, Years: 1, Quantity: 1, FQDNs: 1, ShipToken: true}), acme, "line0_ship_token", ""},
+		{"quantity 0", order(gsid(0, 1, 0)), acme, voucher.LinePath(0, "quantity"), ""},
+		{"quantity 1001", order(gsid(1001, 1, 0)), acme, voucher.LinePath(0, "quantity"), ""},
+		{"FQDNs 251", order(gsid(1, 251, 0)), acme, voucher.LinePath(0, "fqdns"), ""},
+		{"names 251", order(gsid(1, 200, 51)), acme, voucher.LinePath(0, "fqdns"), ""},
+		{"no names", order(gsid(1, 0, 0)), acme, voucher.LinePath(0, "fqdns"), ""},
+		{"years not in contract", order(voucher.LineInput{ProductID: 1, Years: 6, Quantity: 1, FQDNs: 1}), acme, voucher.LinePath(0, "product"), ""},
+		{"wildcards on an EV product", order(voucher.LineInput{ProductID: 2, Years: 1, Quantity: 1, FQDNs: 1, Wildcards: 1}), acme, voucher.LinePath(0, "wildcards"), ""},
+		{"token on a product without", order(voucher.LineInput{ProductID: 1, Years: 1, Quantity: 1, FQDNs: 1, ShipToken: true}), acme, voucher.LinePath(0, "ship_token"), ""},
 		{"no lines", order(), acme, "lines", ""},
 		{"billing contact incomplete", voucher.Input{GroupID: 2, Lines: []voucher.LineInput{gsid(1, 1, 0)}, IdempotencyKey: "g1"}, globex, "", "voucher.billing_incomplete"},
 		{"over the limit", order(gsid(1000, 250, 0)), acme, "", "voucher.insufficient_funds"},

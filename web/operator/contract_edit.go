@@ -30,7 +30,7 @@ type ContractForm struct {
 
 // Cell returns the typed value of an entry field.
 func (f ContractForm) Cell(p catalog.Product, years int, name string) string {
-	return f.Values.Get(contract.EntryField(p.ID, years, name))
+	return f.Values.Get(entryField(p.ID, years, name))
 }
 
 func (h *Handlers) contractForm(r *http.Request, p account.Partner, values url.Values, errs valid.Errors) (ContractForm, error) {
@@ -88,7 +88,7 @@ func fillValues(values url.Values, v contract.Version, today time.Time) {
 	values.Set("credit_limit", strconv.FormatInt(int64(v.CreditLimit), 10))
 	values.Set("tax_rate", strconv.Itoa(v.TaxRate))
 	for _, e := range v.Entries {
-		set := func(name, val string) { values.Set(contract.EntryField(e.ProductID, e.Years, name), val) }
+		set := func(name, val string) { values.Set(entryField(e.ProductID, e.Years, name), val) }
 		set("list", strconv.FormatInt(int64(e.ListPrice), 10))
 		set("discount", bpToPercent(e.DiscountBP))
 		set("base", strconv.FormatInt(int64(e.Base), 10))
@@ -121,12 +121,12 @@ func (h *Handlers) contractCreate(w http.ResponseWriter, r *http.Request) error 
 	if len(f.Errs) == 0 {
 		_, err = h.Contracts.Create(r.Context(), p.ID, v, httpx.Actor(r))
 		if errs, ok := httpx.Invalid(err); ok {
-			f.Errs, err = errs, nil
+			f.Errs, err = entryErrors(errs, v), nil
 		}
 	} else {
 		var errs valid.Errors
 		errs, err = h.Contracts.Check(r.Context(), v)
-		f.Errs.Merge(errs)
+		f.Errs.Merge(entryErrors(errs, v))
 	}
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func parseVersion(f ContractForm) contract.NewVersion {
 }
 
 func parseEntry(e valid.Errors, vals url.Values, p catalog.Product, years int) (contract.Entry, bool) {
-	field := func(n string) string { return contract.EntryField(p.ID, years, n) }
+	field := func(n string) string { return entryField(p.ID, years, n) }
 	list, hasList := e.Yen(field("list"), vals.Get(field("list")), int64(contract.MaxPrice))
 	base, hasBase := e.Yen(field("base"), vals.Get(field("base")), int64(contract.MaxPrice))
 	if !hasList && !hasBase {
@@ -174,4 +174,27 @@ func parseEntry(e valid.Errors, vals url.Values, p catalog.Product, years int) (
 	fqdn, _ := e.Yen(field("fqdn"), vals.Get(field("fqdn")), int64(contract.MaxPrice))
 	wild, _ := e.Yen(field("wildcard"), vals.Get(field("wildcard")), int64(contract.MaxPrice))
 	return contract.NewEntry(p.ID, years, money.Yen(list), discount, typedBase, money.Yen(fqdn), money.Yen(wild)), true
+}
+
+// entryField is the form's name of a price-table cell's field name (list,
+// discount, base, fqdn, wildcard), e.g. "p12_y3_base".
+func entryField(productID int64, years int, name string) string {
+	return fmt.Sprintf("p%d_y%d_%s", productID, years, name)
+}
+
+// entryFields are the form's names of an entry's values (contract.EntryPath
+// members); a problem with the entry as a whole is shown on its price.
+var entryFields = map[string]string{"": "base", "list_price": "list", "discount": "discount", "base_price": "base",
+	"fqdn_price": "fqdn", "wildcard_price": "wildcard"}
+
+// entryErrors keys the contract's problems by the form's fields: entry i of
+// v ("entries[3].base_price") is the cell of its product and years.
+func entryErrors(errs valid.Errors, v contract.NewVersion) valid.Errors {
+	return layout.FieldErrors(errs, func(list string, i int, member string) string {
+		name, ok := entryFields[member]
+		if list != "entries" || i >= len(v.Entries) || !ok {
+			return ""
+		}
+		return entryField(v.Entries[i].ProductID, v.Entries[i].Years, name)
+	})
 }

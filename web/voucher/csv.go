@@ -11,34 +11,25 @@ import (
 	"github.com/ccp-partner/portal/web/httpx"
 )
 
-// startCSV sets the download headers: UTF-8 with BOM unless encoding=sjis.
-func startCSV(w http.ResponseWriter, r *http.Request, name string) voucher.Encoding {
-	enc, charset := voucher.UTF8BOM, "utf-8"
+// csvDownload is the response of a CSV download named name: UTF-8 with a
+// BOM unless encoding=sjis asks for Shift_JIS. Its headers are set when
+// the export writes its first byte, which it does once its first query has
+// succeeded.
+func csvDownload(w http.ResponseWriter, r *http.Request, name string) (*attachment, voucher.Encoding) {
 	if r.URL.Query().Get("encoding") == "sjis" {
-		enc, charset = voucher.ShiftJIS, "Shift_JIS"
+		return &attachment{w: w, contentType: "text/csv; charset=Shift_JIS", name: name}, voucher.ShiftJIS
 	}
-	w.Header().Set("Content-Type", "text/csv; charset="+charset)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
-	w.Header().Set("Cache-Control", "private, no-store")
-	return enc
+	return &attachment{w: w, contentType: "text/csv; charset=utf-8", name: name}, voucher.UTF8BOM
 }
 
 // ordersCSV downloads the orders the list's filters select (all without filters).
 func (h *Handlers) ordersCSV(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	errs := valid.Errors{}
-	f := voucher.ListFilter{Status: q.Get("status"), CodeStatus: q.Get("code_status"), Customer: q.Get("customer")}
-	if v := q.Get("from"); v != "" {
-		f.From = errs.Date("from", v)
-	}
-	if v := q.Get("to"); v != "" {
-		f.To = errs.Date("to", v)
-	}
+	f, errs := orderFilter(r)
 	if len(errs) > 0 {
 		return httpx.ErrBadInput
 	}
-	enc := startCSV(w, r, "voucher-orders.csv")
-	return h.Vouchers.WriteOrdersCSV(r.Context(), w, auth.PrincipalFrom(r.Context()).PartnerID, f, enc)
+	out, enc := csvDownload(w, r, "voucher-orders.csv")
+	return h.Vouchers.WriteOrdersCSV(r.Context(), out, auth.PrincipalFrom(r.Context()).PartnerID, f, enc)
 }
 
 // orderCodesCSV downloads the codes of one order.
@@ -48,18 +39,27 @@ func (h *Handlers) orderCodesCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
-	if _, err := h.Vouchers.Order(r.Context(), p.PartnerID, id); errors.Is(err, voucher.ErrOrderNotFound) {
+	out, enc := csvDownload(w, r, fmt.Sprintf("voucher-%d.csv", id))
+	err = h.Vouchers.WriteOrderCodesCSV(r.Context(), out, p.PartnerID, id, p.Language, enc)
+	if errors.Is(err, voucher.ErrOrderNotFound) {
 		return httpx.ErrNotFound
-	} else if err != nil {
-		return err
 	}
-	enc := startCSV(w, r, fmt.Sprintf("voucher-%d.csv", id))
-	return h.Vouchers.WriteOrderCodesCSV(r.Context(), w, p.PartnerID, id, p.Language, enc)
+	return err
 }
 
 // usedCodesCSV downloads every used code of the account.
 func (h *Handlers) usedCodesCSV(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
-	enc := startCSV(w, r, "used-voucher-codes.csv")
-	return h.Vouchers.WriteUsedCodesCSV(r.Context(), w, p.PartnerID, p.Language, enc)
+	out, enc := csvDownload(w, r, "used-voucher-codes.csv")
+	return h.Vouchers.WriteUsedCodesCSV(r.Context(), out, p.PartnerID, p.Language, enc)
+}
+
+// orderFilter reads the order list's filters from the query string, the
+// dates as an inclusive Japan-date period (valid.Errors.Period).
+func orderFilter(r *http.Request) (voucher.ListFilter, valid.Errors) {
+	q := r.URL.Query()
+	errs := valid.Errors{}
+	f := voucher.ListFilter{Status: q.Get("status"), CodeStatus: q.Get("code_status"), Customer: q.Get("customer")}
+	f.From, f.To = errs.Period("from", q.Get("from"), "to", q.Get("to"))
+	return f, errs
 }

@@ -120,8 +120,8 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	case err == nil:
 		httpx.SetFlash(w, r, "voucher.created")
 		return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d", id))
-	case invalid:
-		page.Errs = errs.Merge(in.Validate()) // the form's own problems, and the rest of the line checks
+	case invalid: // the form's own problems, and the rest of the line checks
+		page.Errs = formErrors(errs).Merge(formErrors(in.Validate()))
 	case errors.As(err, &refusal):
 		page.Refusal = refusal
 	default:
@@ -134,15 +134,30 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	return layout.Render(w, r, http.StatusUnprocessableEntity, formView(page))
 }
 
+// lineField is the form's name of line i's field name, e.g. "line2_quantity"
+// (voucher.js names the fields of added lines the same way).
+func lineField(i int, name string) string { return fmt.Sprintf("line%d_%s", i, name) }
+
+// formErrors keys the domain's problems by the form's fields: a line's
+// "lines[2].quantity" is the field "line2_quantity".
+func formErrors(errs valid.Errors) valid.Errors {
+	return layout.FieldErrors(errs, func(list string, i int, member string) string {
+		if list == "lines" && member != "" {
+			return lineField(i, member)
+		}
+		return ""
+	})
+}
+
 // parseOrder reads the form: lines are line<N>_<field>, taken in N order
-// and numbered again from 0, as the domain reports them.
+// and numbered again from 0, as the domain numbers them.
 func parseOrder(f *httpx.Form) (FormPage, voucher.Input) {
 	page := FormPage{Key: f.Text("key"), GroupID: f.Text("group_id"), Customer: f.Text("customer"), Memo: f.Text("memo"), Errs: valid.Errors{}}
 	in := voucher.Input{Customer: page.Customer, Memo: page.Memo, IdempotencyKey: page.Key}
 	in.GroupID, _ = strconv.ParseInt(page.GroupID, 10, 64)
 	for i := 0; i < voucher.MaxLines*5; i++ {
-		get := func(name string) string { return strings.TrimSpace(f.Text(voucher.LineField(i, name))) }
-		if !f.Has(voucher.LineField(i, "product")) {
+		get := func(name string) string { return strings.TrimSpace(f.Text(lineField(i, name))) }
+		if !f.Has(lineField(i, "product")) {
 			continue
 		}
 		lv := LineValues{Product: get("product"), Quantity: get("quantity"), FQDNs: get("fqdns"), Wildcards: get("wildcards"), ShipToken: get("ship_token") == "yes"}
@@ -156,7 +171,7 @@ func parseOrder(f *httpx.Form) (FormPage, voucher.Input) {
 // recorded in errs as such (the domain checks the ranges).
 func lineInput(lv LineValues, errs valid.Errors, n int) voucher.LineInput {
 	count := func(name, v string) int {
-		c, _ := errs.Number(voucher.LineField(n, name), v)
+		c, _ := errs.Number(lineField(n, name), v)
 		return int(c)
 	}
 	l := voucher.LineInput{ShipToken: lv.ShipToken, Quantity: count("quantity", lv.Quantity), FQDNs: count("fqdns", lv.FQDNs),

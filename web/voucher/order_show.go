@@ -25,6 +25,7 @@ type ListPage struct {
 	Next                                         int64
 	Status, CodeStatus, From, To, Customer, Code string
 	CodeNotFound                                 bool
+	CodeError                                    string // message id when the code search was refused
 	Errs                                         valid.Errors
 	Now                                          time.Time
 }
@@ -33,25 +34,24 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := auth.PrincipalFrom(r.Context())
 	page := ListPage{Status: q.Get("status"), CodeStatus: q.Get("code_status"), From: q.Get("from"), To: q.Get("to"),
-		Customer: q.Get("customer"), Code: q.Get("code"), Errs: valid.Errors{}, Now: h.Clock.Now()}
+		Customer: q.Get("customer"), Code: q.Get("code"), Now: h.Clock.Now()}
 	if page.Code != "" {
 		c, err := h.Vouchers.FindCode(r.Context(), p.PartnerID, page.Code)
-		if err == nil {
+		switch {
+		case err == nil:
 			return httpx.Redirect(w, r, fmt.Sprintf("/finance/vouchers/%d?q=%s#code-%d", c.OrderID, url.QueryEscape(c.Code), c.ID))
-		}
-		if !errors.Is(err, voucher.ErrCodeNotFound) {
+		case errors.Is(err, voucher.ErrSearchTooShort):
+			page.CodeError = "voucher.code_search_short"
+		case errors.Is(err, voucher.ErrCodeNotFound):
+			page.CodeNotFound = true
+		default:
 			return err
 		}
-		page.CodeNotFound = true
 	}
-	f := voucher.ListFilter{Status: page.Status, CodeStatus: page.CodeStatus, Customer: page.Customer, Limit: 50}
+	var f voucher.ListFilter
+	f, page.Errs = orderFilter(r)
+	f.Limit = 50
 	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-	if page.From != "" {
-		f.From = page.Errs.Date("from", page.From)
-	}
-	if page.To != "" {
-		f.To = page.Errs.Date("to", page.To)
-	}
 	if len(page.Errs) == 0 {
 		var err error
 		if page.Orders, page.Next, err = h.Vouchers.Orders(r.Context(), p.PartnerID, f); err != nil {
@@ -144,7 +144,7 @@ func (h *Handlers) receipt(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
-	page := ReceiptPage{Order: o, Tax: o.TotalWithTax() - o.Total, Lang: p.Language}
+	page := ReceiptPage{Order: o, Tax: money.Tax(o.Total, o.TaxRate), Lang: p.Language}
 	if page.Lines, err = h.Vouchers.Lines(r.Context(), p.PartnerID, o.ID); err != nil {
 		return err
 	}
