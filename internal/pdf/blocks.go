@@ -51,8 +51,8 @@ func (doc *Document) Header(h Header) {
 	doc.Need(0)
 	y := doc.y
 	if h.Title != "" {
-		doc.d.SetTextColor(0, 0, 0)
-		doc.d.SetFontSize(titleSize)
+		doc.ink(0)
+		doc.size(titleSize)
 		doc.d.Text(doc.Left()+(doc.Width()-doc.d.GetStringWidth(h.Title))/2, baseline(y, titleSize), h.Title)
 		y += lineHeight(titleSize) + 4
 	}
@@ -71,9 +71,10 @@ func (doc *Document) Header(h Header) {
 // Fields draws label and value rows at the cursor, the values in a column
 // after the widest label, breaking pages between rows.
 func (doc *Document) Fields(fields ...Field) {
-	lw := labelWidth(doc, fields)
-	for i := range fields {
-		doc.Need(lineHeight(fieldSize(fields[i])))
+	lw := min(labelWidth(doc, fields), doc.Width()/2)
+	for i, f := range fields {
+		doc.size(fieldSize(f))
+		doc.Need(float64(len(Wrap(doc.d, f.Value, doc.Width()-lw))) * lineHeight(fieldSize(f)))
 		doc.SetY(doc.fieldsAt(doc.Left(), doc.y, doc.Width(), lw, fields[i:i+1], false))
 	}
 }
@@ -86,18 +87,18 @@ func (doc *Document) Issuer(from Issuer) {
 	doc.SetY(doc.issuerAt(doc.Left(), doc.y, name, lines))
 }
 
-// Heading draws a section title at the cursor, 2 mm lower unless at the
+// Heading draws a section title at the cursor — 2 mm lower unless at the
 // top of a page, and on a new page unless two lines of body text fit under
-// it.
+// it — and moves the cursor 1 mm under it.
 func (doc *Document) Heading(text string) {
-	doc.d.SetFontSize(headingSize)
+	doc.size(headingSize)
 	lines := Wrap(doc.d, text, doc.Width())
 	if !doc.fresh {
 		doc.Space(2)
 	}
 	doc.Need(float64(len(lines))*lineHeight(headingSize) + 2*lineHeight(BodySize))
-	doc.d.SetTextColor(0, 0, 0)
-	doc.SetY(doc.linesAt(doc.Left(), doc.y, headingSize, lines))
+	doc.ink(0)
+	doc.SetY(doc.linesAt(doc.Left(), doc.y, headingSize, lines) + 1)
 }
 
 // Text draws text (remarks, bank details) wrapped to the content width at
@@ -107,7 +108,7 @@ func (doc *Document) Text(text string) { doc.Lines(doc.Wrap(text)) }
 // Wrap returns text wrapped to the content width at BodySize, for Lines:
 // text a document repeats on many pages is wrapped once.
 func (doc *Document) Wrap(text string) []string {
-	doc.d.SetFontSize(BodySize)
+	doc.size(BodySize)
 	return Wrap(doc.d, text, doc.Width())
 }
 
@@ -115,28 +116,27 @@ func (doc *Document) Wrap(text string) []string {
 // breaking pages between them.
 func (doc *Document) Lines(lines []string) {
 	h := lineHeight(BodySize)
-	doc.d.SetTextColor(0, 0, 0)
+	doc.ink(0)
+	doc.size(BodySize)
 	for _, line := range lines {
 		doc.Need(h)
-		doc.d.SetFontSize(BodySize)
 		doc.d.Text(doc.Left(), baseline(doc.y, BodySize), line)
 		doc.SetY(doc.y + h)
 	}
 }
 
 // Rule draws a thin grey line across the content at the cursor and moves
-// the cursor 3 mm under it.
+// the cursor 1 mm under it.
 func (doc *Document) Rule() {
-	doc.Need(3)
-	doc.d.SetDrawColor(200, 200, 200)
-	doc.d.SetLineWidth(0.2)
+	doc.Need(1)
+	doc.pen(200, 0.2)
 	doc.d.Line(doc.Left(), doc.y, doc.Left()+doc.Width(), doc.y)
-	doc.SetY(doc.y + 3)
+	doc.SetY(doc.y + 1)
 }
 
 // linesAt draws lines at size from top at x and returns the bottom.
 func (doc *Document) linesAt(x, top, size float64, lines []string) float64 {
-	doc.d.SetFontSize(size)
+	doc.size(size)
 	for _, line := range lines {
 		doc.d.Text(x, baseline(top, size), line)
 		top += lineHeight(size)
@@ -152,13 +152,13 @@ func (doc *Document) fieldsAt(x, top, w, lw float64, fields []Field, right bool)
 	lw = min(lw, w/2)
 	for _, f := range fields {
 		size := fieldSize(f)
-		d.SetFontSize(size)
+		doc.size(size)
 		lines := Wrap(d, f.Value, w-lw)
-		d.SetFontSize(BodySize)
-		d.SetTextColor(90, 90, 90)
+		doc.size(BodySize)
+		doc.ink(90)
 		d.Text(x, baseline(top, size), f.Label)
-		d.SetTextColor(0, 0, 0)
-		d.SetFontSize(size)
+		doc.ink(0)
+		doc.size(size)
 		for _, line := range lines {
 			vx := x + lw
 			if right {
@@ -173,7 +173,7 @@ func (doc *Document) fieldsAt(x, top, w, lw float64, fields []Field, right bool)
 
 // labelWidth is the width of the widest label at BodySize and a 4 mm gap.
 func labelWidth(doc *Document, fields []Field) float64 {
-	doc.d.SetFontSize(BodySize)
+	doc.size(BodySize)
 	w := 0.0
 	for _, f := range fields {
 		w = max(w, doc.d.GetStringWidth(f.Label))
@@ -193,8 +193,8 @@ func fieldSize(f Field) float64 {
 // the bottom.
 func (doc *Document) addresseeAt(x, top, w float64, to Addressee) float64 {
 	d := doc.d
-	d.SetTextColor(0, 0, 0)
-	d.SetFontSize(BodySize + 1)
+	doc.ink(0)
+	doc.size(BodySize + 1)
 	var address []string
 	if to.PostalCode != "" {
 		address = append(address, "〒"+to.PostalCode)
@@ -207,14 +207,13 @@ func (doc *Document) addresseeAt(x, top, w float64, to Addressee) float64 {
 		return top
 	}
 	top += 2
-	d.SetFontSize(nameSize)
+	doc.size(nameSize)
 	var names []string
 	for _, n := range to.Names {
 		names = append(names, Wrap(d, n, w)...)
 	}
 	top = doc.linesAt(x, top, nameSize, names)
-	d.SetDrawColor(0, 0, 0)
-	d.SetLineWidth(0.3)
+	doc.pen(0, 0.3)
 	d.Line(x, top+0.5, x+w, top+0.5)
 	return top + 1
 }
@@ -222,7 +221,7 @@ func (doc *Document) addresseeAt(x, top, w float64, to Addressee) float64 {
 // issuerAt draws an issuer's name and lines (issuerLines) at x from top
 // and returns the bottom.
 func (doc *Document) issuerAt(x, top float64, name, lines []string) float64 {
-	doc.d.SetTextColor(0, 0, 0)
+	doc.ink(0)
 	top = doc.linesAt(x, top, issuerSize, name)
 	return doc.linesAt(x, top, BodySize, lines)
 }
@@ -233,10 +232,11 @@ func (doc *Document) issuerAt(x, top float64, name, lines []string) float64 {
 func issuerLines(doc *Document, from Issuer, w float64) (name, lines []string) {
 	d := doc.d
 	if from.Name != "" {
-		d.SetFontSize(issuerSize)
+		doc.size(issuerSize)
 		name = Wrap(d, from.Name, w)
 	}
-	d.SetFontSize(BodySize)
+	doc.size(BodySize)
+	lines = make([]string, 0, 2+len(from.Address)+len(from.Contact))
 	if from.PostalCode != "" {
 		lines = append(lines, "〒"+from.PostalCode)
 	}

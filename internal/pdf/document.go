@@ -30,7 +30,7 @@ type Options struct {
 	// Date is written as the file's creation and modification date, in
 	// Japan time. It must come from the document's data (an issue date, an
 	// order's creation), never from the clock, so that the same data gives
-	// the same bytes; a zero Date writes FixedDate.
+	// the same bytes; a zero Date writes 2000-01-01 00:00.
 	Date time.Time
 	// Margin is the margin on every side in mm (15 when zero). The footer
 	// is printed inside the bottom margin.
@@ -45,8 +45,8 @@ type Options struct {
 	Stamp string
 }
 
-// FixedDate is the file date of a Document whose Options leave Date zero.
-var FixedDate = time.Date(2000, 1, 1, 0, 0, 0, 0, clock.Tokyo)
+// fixedDate is the file date of a Document whose Options leave Date zero.
+var fixedDate = time.Date(2000, 1, 1, 0, 0, 0, 0, clock.Tokyo)
 
 // Document is a business document — an invoice, an itemized statement, a
 // credit note, a quote, a voucher — written top to bottom from a cursor:
@@ -149,7 +149,7 @@ func (doc *Document) Write(w io.Writer) error {
 	}
 	date := doc.opt.Date
 	if date.IsZero() {
-		date = FixedDate
+		date = fixedDate
 	}
 	d.SetCreationDate(date.In(clock.Tokyo))
 	d.SetModificationDate(date.In(clock.Tokyo))
@@ -232,4 +232,38 @@ func lineHeight(size float64) float64 { return size*0.5 + 0.1 }
 func baseline(top, size float64) float64 {
 	em := size * 25.4 / 72
 	return top + (lineHeight(size)-em)/2 + 0.88*em
+}
+
+// size sets the font size unless it is size already: fpdf writes every
+// change into the page.
+func (doc *Document) size(pt float64) {
+	if current, _ := doc.d.GetFontSize(); current != pt {
+		doc.d.SetFontSize(pt)
+	}
+}
+
+// ink sets the text colour to a grey (0 is black), unless it is so
+// already.
+func (doc *Document) ink(grey int) {
+	if r, g, b := doc.d.GetTextColor(); r != grey || g != grey || b != grey {
+		doc.d.SetTextColor(grey, grey, grey)
+	}
+}
+
+// fill sets the fill colour to a grey, unless it is so already.
+func (doc *Document) fill(grey int) {
+	if r, g, b := doc.d.GetFillColor(); r != grey || g != grey || b != grey {
+		doc.d.SetFillColor(grey, grey, grey)
+	}
+}
+
+// pen sets the colour (a grey) and width of lines, unless they are so
+// already.
+func (doc *Document) pen(grey int, width float64) {
+	if r, g, b := doc.d.GetDrawColor(); r != grey || g != grey || b != grey {
+		doc.d.SetDrawColor(grey, grey, grey)
+	}
+	if doc.d.GetLineWidth() != width {
+		doc.d.SetLineWidth(width)
+	}
 }

@@ -79,3 +79,41 @@ func TestOutputRefusesWhatItCannotRead(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputKeepsAliasNbPages: fpdf replaces the total-pages alias in the
+// page contents before Output compresses them, so a document that numbers
+// its pages with AliasNbPages (Document does it in a second pass instead)
+// still reads "n / total" and is fpdf's compressed output byte for byte.
+func TestOutputKeepsAliasNbPages(t *testing.T) {
+	when := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	build := func() *fpdf.Fpdf {
+		d := New(20)
+		d.SetCreationDate(when)
+		d.SetModificationDate(when)
+		d.AliasNbPages("")
+		for i := range 3 {
+			d.AddPage()
+			d.Text(20, 30, fmt.Sprintf("明細 %d / {nb}", i+1))
+		}
+		return d
+	}
+	var want, got bytes.Buffer
+	if err := build().Output(&want); err != nil {
+		t.Fatal(err)
+	}
+	if err := Output(build(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("Output differs from fpdf's compressed output: %d and %d bytes", got.Len(), want.Len())
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is needed (apt-get install poppler-utils)")
+	}
+	cmd := exec.Command("pdftotext", "-raw", "-", "-")
+	cmd.Stdin = &got
+	out, err := cmd.Output()
+	if err != nil || !strings.Contains(string(out), "明細 1 / 3\n\f明細 2 / 3\n\f明細 3 / 3") {
+		t.Errorf("pdftotext: %v\n%q", err, out)
+	}
+}

@@ -1,7 +1,14 @@
-// Package pdf holds the primitives of the portal's documents: a new A4
-// document with the embedded Japanese font (IPAexGothic, shipped unmodified
-// with its licence in fonts/), text that fits a width, and Japanese-aware
-// line wrapping (fpdf's own wrapping drops a character at each break).
+// Package pdf makes the portal's documents. Document is a business
+// document (invoice, itemized statement, credit note, quote, voucher) fed
+// from plain strings: a header (title, addressee, issuer, fields), tables
+// that break pages and repeat their header row, totals, paragraphs, footers
+// with "n / total" page numbers, a diagonal 無効 / VOID stamp, and
+// reproducible bytes. Under it are the primitives: a new A4 document with
+// the embedded Japanese font (IPAexGothic, shipped unmodified with its
+// licence in fonts/, subset into each file), text that fits a width,
+// Japanese-aware line wrapping (fpdf's own wrapping drops a character at
+// each break), QR codes, and Output, which writes fpdf's document with
+// cheaper compression. It imports no domain package.
 package pdf
 
 import (
@@ -39,6 +46,9 @@ const noLineStart = "。、，．）」』】〕〉》ー・：；？！ぁぃ�
 // starting a line with closing punctuation or a small kana. Explicit new
 // lines are kept. No character is lost.
 func Wrap(d *fpdf.Fpdf, text string, width float64) []string {
+	if !strings.Contains(text, "\n") && d.GetStringWidth(text) <= width {
+		return []string{text} // most texts fit: measured once
+	}
 	var out []string
 	for _, para := range splitLines(text) {
 		out = append(out, wrapParagraph(d, para, width)...)

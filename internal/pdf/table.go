@@ -44,17 +44,17 @@ const (
 // than a whole page is split between pages. The header is drawn with the
 // first row.
 type Table struct {
-	doc    *Document
-	cols   []Column
-	x, w   []float64 // each column's left edge and width
-	style  TableStyle
-	lh     float64    // line height
-	head   [][]string // the wrapped labels
-	headN  int        // the header's height in lines
-	headH  float64    // the header's height
-	rows   int        // rows written
-	headed bool       // the header is drawn on the current page
-	lines  [][]string // the wrapped cells of the row being drawn, reused
+	doc      *Document
+	cols     []Column
+	x, w     []float64 // each column's left edge and width
+	style    TableStyle
+	lh       float64    // line height
+	head     [][]string // the wrapped labels
+	headN    int        // the header's height in lines
+	headH    float64    // the header's height
+	rows     int        // rows written
+	headedOn int        // the page the header was last drawn on
+	lines    [][]string // the wrapped cells of the row being drawn, reused
 }
 
 // Table starts a table at the cursor with cols; its rows follow with Row.
@@ -118,6 +118,8 @@ func (t *Table) layout() error {
 func (t *Table) Row(cells ...string) {
 	if len(cells) > len(t.cols) {
 		t.doc.d.SetErrorf("pdf: a row of %d cells in a table of %d columns", len(cells), len(t.cols))
+	}
+	if t.doc.d.Err() {
 		return
 	}
 	t.doc.Need(0)
@@ -134,15 +136,13 @@ func (t *Table) Row(cells ...string) {
 			start += k
 		}
 		t.doc.AddPage()
-		t.headed = false
 	}
 	t.rows++
 }
 
 // wrap wraps cells into t.lines and returns the row's height in lines.
 func (t *Table) wrap(cells []string) int {
-	d := t.doc.d
-	d.SetFontSize(t.style.Size)
+	t.doc.size(t.style.Size)
 	n := 1
 	for i := range t.cols {
 		cell := ""
@@ -168,7 +168,7 @@ func (t *Table) wrapCell(lines []string, text string, width float64) []string {
 // when it is not drawn yet on this page.
 func (t *Table) room() int {
 	h := t.doc.Bottom() - t.doc.y - 2*padY
-	if !t.headed {
+	if !t.headed() {
 		h -= t.headH
 	}
 	return max(0, int(h/t.lh+1e-9))
@@ -183,35 +183,36 @@ func (t *Table) pageRoom() int {
 func (t *Table) header() {
 	d := t.doc.d
 	y, h := t.doc.y, t.headH
-	d.SetFillColor(228, 228, 228)
+	t.doc.fill(228)
 	d.Rect(t.doc.Left(), y, t.width(), h, "F")
-	d.SetTextColor(40, 40, 40)
+	t.doc.ink(40)
 	t.cells(t.head, y, 0, t.headN)
-	d.SetDrawColor(90, 90, 90)
-	d.SetLineWidth(0.3)
+	t.doc.pen(90, 0.3)
 	d.Line(t.doc.Left(), y, t.doc.Left()+t.width(), y)
 	d.Line(t.doc.Left(), y+h, t.doc.Left()+t.width(), y+h)
 	t.doc.SetY(y + h)
-	t.headed = true
+	t.headedOn = t.doc.d.PageNo()
 }
+
+// headed reports whether the current page has the header.
+func (t *Table) headed() bool { return t.headedOn == t.doc.d.PageNo() }
 
 // draw draws lines start to end of the wrapped row at the cursor, under
 // the header if the page does not have it yet.
 func (t *Table) draw(start, end int) {
-	if !t.headed {
+	if !t.headed() {
 		t.header()
 	}
 	d := t.doc.d
 	y, h := t.doc.y, float64(end-start)*t.lh+2*padY
 	if t.style.Zebra && t.rows%2 == 1 {
-		d.SetFillColor(243, 243, 243)
+		t.doc.fill(243)
 		d.Rect(t.doc.Left(), y, t.width(), h, "F")
 	}
-	d.SetTextColor(0, 0, 0)
+	t.doc.ink(0)
 	t.cells(t.lines, y, start, end)
 	if t.style.Rules {
-		d.SetDrawColor(210, 210, 210)
-		d.SetLineWidth(0.1)
+		t.doc.pen(210, 0.1)
 		d.Line(t.doc.Left(), y+h, t.doc.Left()+t.width(), y+h)
 	}
 	t.doc.SetY(y + h)
@@ -220,7 +221,7 @@ func (t *Table) draw(start, end int) {
 // cells writes lines start to end of every wrapped cell of row from top.
 func (t *Table) cells(row [][]string, top float64, start, end int) {
 	d := t.doc.d
-	d.SetFontSize(t.style.Size)
+	t.doc.size(t.style.Size)
 	for i, lines := range row {
 		for j := start; j < min(end, len(lines)); j++ {
 			x := t.x[i] + padX
@@ -257,7 +258,7 @@ func (doc *Document) Totals(rows ...Total) {
 	lw, vw, h := 30.0, 30.0, 0.0
 	for _, r := range rows {
 		size := totalSize(r)
-		d.SetFontSize(size)
+		doc.size(size)
 		lw = max(lw, d.GetStringWidth(r.Label)+2*padX)
 		vw = max(vw, d.GetStringWidth(r.Value)+2*padX)
 		h += lineHeight(size) + 2*padY
@@ -269,18 +270,16 @@ func (doc *Document) Totals(rows ...Total) {
 		size := totalSize(r)
 		y, rh := doc.y, lineHeight(size)+2*padY
 		if r.Strong {
-			d.SetFillColor(235, 235, 235)
+			doc.fill(235)
 			d.Rect(x, y, lw+vw, rh, "F")
-			d.SetDrawColor(0, 0, 0)
-			d.SetLineWidth(0.3)
+			doc.pen(0, 0.3)
 			d.Line(x, y, right, y)
 		}
-		d.SetTextColor(0, 0, 0)
-		d.SetFontSize(size)
+		doc.ink(0)
+		doc.size(size)
 		d.Text(x+padX, baseline(y+padY, size), r.Label)
 		d.Text(right-padX-d.GetStringWidth(r.Value), baseline(y+padY, size), r.Value)
-		d.SetDrawColor(210, 210, 210)
-		d.SetLineWidth(0.1)
+		doc.pen(210, 0.1)
 		d.Line(x, y+rh, right, y+rh)
 		doc.SetY(y + rh)
 	}

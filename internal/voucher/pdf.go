@@ -8,7 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
-	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/jackc/pgx/v5"
@@ -107,56 +107,70 @@ func WritePDF(w io.Writer, codes []Code, op issuer.Identity, l *i18n.Localizer, 
 }
 
 const (
-	left   = 20.0
-	width  = 170.0
+	margin = 20.0
+	left   = margin
+	width  = pdf.PageWidth - 2*margin // the content's, as the Document's
 	labelW = 48.0
 )
 
 // voucherDoc is a voucher PDF being written. What every page repeats (the
-// labels, the wrapped how-to, terms and operator paragraphs, the QR code
-// plans and buffers) is prepared once, not once a page.
+// labels, the wrapped how-to and terms, the operator, the QR code plans and
+// buffers) is prepared once, not once a page.
 type voucherDoc struct {
-	d                      *fpdf.Fpdf
-	l                      *i18n.Localizer
-	base                   string
-	pages                  int
-	text                   map[string]string // translated labels by message id
-	howTo, terms, operator []string
-	operatorName           string
-	qr                     pdf.QR
+	doc          *pdf.Document
+	l            *i18n.Localizer
+	base         string
+	pages        int
+	date         time.Time         // the newest code's creation: the file's date
+	text         map[string]string // translated labels by message id
+	howTo, terms []string
+	operator     pdf.Issuer
+	qr           pdf.QR
 }
 
 func newVoucherDoc(op issuer.Identity, l *i18n.Localizer, base string) *voucherDoc {
-	v := &voucherDoc{d: pdf.New(20), l: l, base: base, text: map[string]string{}}
+	v := &voucherDoc{l: l, base: base, text: map[string]string{}}
 	for _, id := range []string{"pdf.voucher.title", "pdf.voucher.redeem_link", "pdf.voucher.renew_link", "voucher.code",
 		"voucher.product", "pdf.voucher.validity", "voucher.expires", "pdf.voucher.wildcards", "voucher.shipping",
-		"voucher.ship_token", "pdf.voucher.how_to", "pdf.voucher.terms"} {
+		"voucher.ship_token", "pdf.voucher.how_to", "pdf.voucher.terms", "pdf.void_stamp"} {
 		v.text[id] = l.T(id)
 	}
-	v.d.SetTitle(v.text["pdf.voucher.title"], true)
-	v.d.SetFontSize(9)
-	v.howTo = pdf.Wrap(v.d, l.T("pdf.voucher.how_to_text"), width)
-	v.terms = pdf.Wrap(v.d, l.T("pdf.voucher.terms_text"), width)
+	v.doc = pdf.NewDocument(pdf.Options{Title: v.text["pdf.voucher.title"], Margin: margin})
+	v.howTo = v.doc.Wrap(l.T("pdf.voucher.how_to_text"))
+	v.terms = v.doc.Wrap(l.T("pdf.voucher.terms_text"))
 	name, addr := op.NameEN, op.AddressEN
 	if l.Lang() == "ja" {
 		name, addr = op.NameJA, op.AddressJA
 	}
-	lines := []string{"〒" + op.PostalCode + " " + addr, l.T("pdf.voucher.phone_fax", map[string]any{"Phone": op.Phone, "Fax": op.Fax})}
+	v.operator = pdf.Issuer{Name: name, Address: []string{"〒" + op.PostalCode + " " + addr},
+		Contact: []string{l.T("pdf.voucher.phone_fax", map[string]any{"Phone": op.Phone, "Fax": op.Fax})}}
 	if op.SalesMailingList != "" {
-		lines = append(lines, l.T("pdf.voucher.contact", map[string]any{"Email": op.SalesMailingList}))
+		v.operator.Contact = append(v.operator.Contact, l.T("pdf.voucher.contact", map[string]any{"Email": op.SalesMailingList}))
 	}
-	v.operatorName, v.operator = name, pdf.Wrap(v.d, strings.Join(lines, "\n"), width)
-	v.d.SetFontSize(10) // as pdf.New left it
 	return v
 }
 
-func (v *voucherDoc) write(w io.Writer) error { return pdf.Output(v.d, w) }
+func (v *voucherDoc) write(w io.Writer) error {
+	v.doc.SetDate(v.date)
+	return v.doc.Write(w)
+}
 
-// page writes the voucher of c on a new page.
+// voidReasons are the message ids that mark a code that may not be used
+// (one cancelled with its order, one replaced by a reissue) by its status.
+var voidReasons = map[string]string{
+	CodeCancelled: "pdf.voucher.void_cancelled",
+	CodeReissued:  "pdf.voucher.void_reissued",
+}
+
+// page writes the voucher of c on a new page; a void code's page is marked
+// as such on its code line and stamped across.
 func (v *voucherDoc) page(c Code) error {
-	d, t := v.d, v.text
+	doc, d, t := v.doc, v.doc.Fpdf(), v.text
 	v.pages++
-	d.AddPage()
+	if c.CreatedAt.After(v.date) {
+		v.date = c.CreatedAt
+	}
+	doc.AddPage()
 	d.SetTextColor(0, 0, 0)
 	d.SetFontSize(20)
 	d.Text(left, 30, t["pdf.voucher.title"])
@@ -167,7 +181,12 @@ func (v *voucherDoc) page(c Code) error {
 	y := 62.0
 	y = link(d, y, t["pdf.voucher.redeem_link"], redeem)
 	y = link(d, y, t["pdf.voucher.renew_link"], RenewalLink(v.base, c))
-	y = field(d, y+2, t["voucher.code"], c.Code, 15)
+	codeY := y + 2
+	y = field(d, codeY, t["voucher.code"], c.Code, 15)
+	void := voidReasons[c.Status]
+	if void != "" {
+		y = voidMark(d, codeY, y, c.Code, v.l.T(void))
+	}
 	rows := [][2]string{
 		{t["voucher.product"], c.Product.Name(v.l.Lang())},
 		{t["pdf.voucher.validity"], v.l.T("voucher.years_n", map[string]any{"Years": c.Years})},
@@ -181,22 +200,31 @@ func (v *voucherDoc) page(c Code) error {
 	for _, r := range rows {
 		y = field(d, y, r[0], r[1], 11)
 	}
-	y = section(d, y+4, t["pdf.voucher.how_to"], v.howTo)
-	y = section(d, y+2, t["pdf.voucher.terms"], v.terms)
-	v.operatorBlock(y + 6)
+	doc.SetY(y - 2) // y is the next baseline; the cursor is the top of a line
+	doc.Heading(t["pdf.voucher.how_to"])
+	doc.Lines(v.howTo)
+	doc.Heading(t["pdf.voucher.terms"])
+	doc.Lines(v.terms)
+	doc.Space(5.5)
+	doc.Rule()
+	doc.Issuer(v.operator)
+	if void != "" {
+		doc.Stamp(t["pdf.void_stamp"])
+	}
 	return nil
 }
 
 // qrCode draws text as a QR code (level M).
 func (v *voucherDoc) qrCode(text, name string, x, y, size float64) error {
+	d := v.doc.Fpdf()
 	png, err := v.qr.PNG(text)
 	if err != nil {
 		return err
 	}
 	opts := fpdf.ImageOptions{ImageType: "PNG"}
-	v.d.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
-	v.d.ImageOptions(name, x, y, size, size, false, opts, 0, "")
-	return v.d.Error()
+	d.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
+	d.ImageOptions(name, x, y, size, size, false, opts, 0, "")
+	return d.Error()
 }
 
 // field writes a label and its value on one line and returns the next y.
@@ -210,6 +238,21 @@ func field(d *fpdf.Fpdf, y float64, label, value string, size float64) float64 {
 	return y + size*0.55 + 3
 }
 
+// voidMark strikes out code, written by field on baseline, and writes why
+// it is void in red at next, the next baseline; it returns the one after.
+func voidMark(d *fpdf.Fpdf, baseline, next float64, code, why string) float64 {
+	_, em := d.GetFontSize() // the code's, as field left it
+	strike := baseline - 0.3*em
+	d.SetDrawColor(200, 0, 0)
+	d.SetLineWidth(0.5)
+	d.Line(left+labelW, strike, left+labelW+d.GetStringWidth(code), strike)
+	d.SetTextColor(200, 0, 0)
+	d.SetFontSize(pdf.Fit(d, why, width-labelW, 10, 6))
+	d.Text(left+labelW, next, why)
+	d.SetTextColor(0, 0, 0)
+	return next + 7
+}
+
 // link writes a label and, below it, the whole URL on one line as a link.
 func link(d *fpdf.Fpdf, y float64, label, u string) float64 {
 	d.SetFontSize(9)
@@ -221,30 +264,4 @@ func link(d *fpdf.Fpdf, y float64, label, u string) float64 {
 	d.LinkString(left, y+5-size*0.35, d.GetStringWidth(u), size*0.4, u)
 	d.SetTextColor(0, 0, 0)
 	return y + 12
-}
-
-// section writes a title and its lines (wrapped to width at 9 points).
-func section(d *fpdf.Fpdf, y float64, title string, lines []string) float64 {
-	d.SetFontSize(11)
-	d.Text(left, y, title)
-	d.SetFontSize(9)
-	return writeLines(d, y+5.5, lines)
-}
-
-func writeLines(d *fpdf.Fpdf, y float64, lines []string) float64 {
-	for _, line := range lines {
-		d.Text(left, y, line)
-		y += 4.6
-	}
-	return y
-}
-
-func (v *voucherDoc) operatorBlock(y float64) {
-	d := v.d
-	d.SetDrawColor(200, 200, 200)
-	d.Line(left, y-4, left+width, y-4)
-	d.SetFontSize(10)
-	d.Text(left, y+1, v.operatorName)
-	d.SetFontSize(9)
-	writeLines(d, y+6, v.operator)
 }

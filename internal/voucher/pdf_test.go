@@ -2,6 +2,7 @@ package voucher_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -59,6 +60,90 @@ func TestVoucherPDFReadsAsBefore(t *testing.T) {
 			t.Errorf("%s: %d bytes, the reference %d", lang, got.Len(), want.Len())
 		}
 	}
+}
+
+// TestCancelledOrderPDFIsVoid: once an order is cancelled, a forced
+// request for its PDF, or for one of its codes', gives vouchers stamped
+// 無効 / VOID on every page, each code line saying why; the live order's
+// PDF has neither.
+func TestCancelledOrderPDFIsVoid(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.svc.Issuer = &issuer.Store{DB: e.pool, Clock: e.clock}
+	id, _, err := e.svc.Create(ctx, order(gsid(3, 1, 0)), acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orderPages := func() []string {
+		var b bytes.Buffer
+		if err := e.svc.OrderPDF(ctx, &b, acme.PartnerID, id, "ja"); err != nil {
+			t.Fatal(err)
+		}
+		return pdfPages(t, b.Bytes())
+	}
+	live := orderPages()
+	if len(live) != 3 {
+		t.Fatalf("%d pages", len(live))
+	}
+	for i, page := range live {
+		if strings.Contains(page, "無効") || strings.Contains(page, "VOID") {
+			t.Errorf("live voucher %d is marked void:\n%s", i+1, page)
+		}
+	}
+	codes, err := e.svc.Codes(ctx, acme.PartnerID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Cancel(ctx, id, acme); err != nil {
+		t.Fatal(err)
+	}
+	var one bytes.Buffer
+	if err := e.svc.CodePDF(ctx, &one, acme.PartnerID, codes[1].ID, "en"); err != nil {
+		t.Fatal(err)
+	}
+	onPages := []string{codes[0].Code, codes[1].Code, codes[2].Code, codes[1].Code} // the order's, then the one code's
+	for i, page := range append(orderPages(), pdfPages(t, one.Bytes())...) {
+		if !strings.Contains(page, "無効 / VOID") || !strings.Contains(page, onPages[i]) {
+			t.Errorf("page %d is not stamped 無効 / VOID:\n%s", i+1, page)
+		}
+		if why := []string{"無効：このコードはオーダーのキャンセルにより使用できません。", "VOID: this code was cancelled"}[i/3]; !strings.Contains(page, why) {
+			t.Errorf("page %d lacks %q:\n%s", i+1, why, page)
+		}
+	}
+}
+
+// TestOnlyVoidCodesAreStamped: in one PDF, a reissued-away or cancelled
+// code's page is stamped and says why, an active or used code's is not.
+func TestOnlyVoidCodesAreStamped(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := catalog.Product{Code: "ssl_global_server_id", NameJA: "デジサート グローバル・サーバID", NameEN: "DigiCert Global Server ID"}
+	var codes []voucher.Code
+	for i, status := range []string{voucher.CodeActive, voucher.CodeReissued, voucher.CodeUsed, voucher.CodeCancelled} {
+		codes = append(codes, voucher.Code{ID: int64(i + 1), Code: fmt.Sprintf("CODE%d", i), Status: status, Product: p, Years: 1,
+			ExpiresOn: time.Date(2027, 11, 25, 0, 0, 0, 0, time.UTC)})
+	}
+	var doc bytes.Buffer
+	if err := voucher.WritePDF(&doc, codes, demo.Operator, b.Localizer("ja"), "https://portal.example"); err != nil {
+		t.Fatal(err)
+	}
+	pages := pdfPages(t, doc.Bytes())
+	if len(pages) != len(codes) {
+		t.Fatalf("%d pages", len(pages))
+	}
+	for i, why := range []string{"", "無効：このコードは再発行により使用できません。", "", "無効：このコードはオーダーのキャンセルにより使用できません。"} {
+		if stamped := strings.Contains(pages[i], "無効 / VOID"); stamped != (why != "") || why != "" && !strings.Contains(pages[i], why) {
+			t.Errorf("%s code: stamped %v, want %q:\n%s", codes[i].Status, stamped, why, pages[i])
+		}
+	}
+}
+
+// pdfPages is the text of each page of doc (pdftotext -layout).
+func pdfPages(t *testing.T, doc []byte) []string {
+	t.Helper()
+	return strings.Split(strings.TrimSuffix(pdftotext(t, doc), "\f"), "\f")
 }
 
 func pdftotext(t *testing.T, doc []byte) string {
