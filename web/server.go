@@ -80,7 +80,7 @@ func NewHandler(d Deps) http.Handler {
 
 	(&signin.Handlers{Auth: d.Auth, Accounts: d.Accounts, Adapter: adapter, Cookies: d.Cookies}).Routes(r)
 	(&signup.Handlers{Accounts: d.Accounts, Adapter: adapter}).Routes(r)
-	(&finance.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Billing: d.Billing, Clock: d.Clock,
+	(&finance.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Billing: d.Billing, Ledger: d.Ledger, Clock: d.Clock,
 		Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&voucherweb.Handlers{Vouchers: d.Vouchers, Accounts: d.Accounts, Ledger: d.Ledger, Issuer: d.Issuer, Clock: d.Clock,
 		Adapter: adapter, Guard: guard}).Routes(r, nav)

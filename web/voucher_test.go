@@ -226,7 +226,7 @@ func TestBalanceHistoryShowsFiguresAndRunningBalance(t *testing.T) {
 	}
 	var running []string
 	page.Doc.Find("#ledger td.running").Each(func(_ int, s *goquery.Selection) { running = append(running, s.Text()) })
-	if fmt.Sprint(running) != "[-¥4,975 -¥5,970 -¥995]" {
+	if fmt.Sprint(running) != "[-¥995 -¥5,970 -¥4,975]" { // newest first
 		t.Errorf("running balance %v", running)
 	}
 	credits := c.Get("/finance/balance?kind=cancellation_credit")

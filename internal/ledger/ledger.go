@@ -134,27 +134,49 @@ func Append(ctx context.Context, q postgres.Querier, e Entry) (int64, error) {
 	return id, err
 }
 
-// Filter narrows the balance history.
+// Filter narrows the balance history and picks one page of it.
 type Filter struct {
 	Kind     Kind
 	From, To time.Time // at ≥ From, at < To; zero: open
+	Before   Cursor    // the page after a previous one: entries older than this; zero: the newest
+	Limit    int       // entries per page; 0: HistoryPage
 }
 
-// History returns partnerID's entries oldest first with the running balance
-// (of the balance kinds) after each; the filter applies after the running
-// balance is computed, so that it stays true.
+// HistoryPage is how many entries the balance history shows at a time.
+const HistoryPage = 50
+
+// Cursor is where a page of the history ends: the last entry's time and id.
+type Cursor struct {
+	At time.Time
+	ID int64
+}
+
+// IsZero reports whether c is the start of the history (the newest entry).
+func (c Cursor) IsZero() bool { return c.ID == 0 }
+
+// CursorOf is the cursor after e.
+func CursorOf(e Entry) Cursor { return Cursor{At: e.At, ID: e.ID} }
+
+// History returns one page of partnerID's entries, newest first, each with
+// the running balance after it (kept with the entry when it was written, so
+// that it is right on every page and under any filter). It reads one index
+// range, however long the history.
 func History(ctx context.Context, q postgres.Querier, partnerID int64, f Filter) ([]Entry, error) {
+	if f.Limit <= 0 {
+		f.Limit = HistoryPage
+	}
 	rows, err := q.Query(ctx, `
-		SELECT * FROM (
-			SELECT l.id, l.partner_id, coalesce(l.group_id, 0), coalesce(g.name, ''), l.at, l.kind, l.amount,
-			       coalesce(l.voucher_order_id, 0), coalesce(o.expires_on, '0001-01-01'), l.reason, coalesce(l.created_by, 0),
-			       l.balance_after
-			FROM ledger_entries l
-			LEFT JOIN management_groups g ON g.id = l.group_id
-			LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id
-			WHERE l.partner_id = $1) h
-		WHERE ($2 = '' OR kind = $2) AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
-		ORDER BY at, id`, partnerID, string(f.Kind), postgres.NullTime(f.From), postgres.NullTime(f.To))
+		SELECT l.id, l.partner_id, coalesce(l.group_id, 0), coalesce(g.name, ''), l.at, l.kind, l.amount,
+		       coalesce(l.voucher_order_id, 0), coalesce(o.expires_on, '0001-01-01'), l.reason, coalesce(l.created_by, 0),
+		       l.balance_after
+		FROM ledger_entries l
+		LEFT JOIN management_groups g ON g.id = l.group_id
+		LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id
+		WHERE l.partner_id = $1 AND ($2 = '' OR l.kind = $2)
+		  AND ($3::timestamptz IS NULL OR l.at >= $3) AND ($4::timestamptz IS NULL OR l.at < $4)
+		  AND ($5 = 0 OR (l.at, l.id) < ($6, $5))
+		ORDER BY l.at DESC, l.id DESC LIMIT $7`,
+		partnerID, string(f.Kind), postgres.NullTime(f.From), postgres.NullTime(f.To), f.Before.ID, f.Before.At, f.Limit)
 	if err != nil {
 		return nil, err
 	}

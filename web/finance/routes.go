@@ -13,6 +13,7 @@ import (
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
+	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
 )
@@ -23,6 +24,7 @@ type Handlers struct {
 	Catalog   *catalog.Store
 	Contracts *contract.Store
 	Billing   *billing.Service
+	Ledger    *ledger.Store
 	Clock     clock.Clock
 	Adapter   *httpx.Adapter
 	Guard     httpx.Guard
@@ -39,6 +41,7 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	fin.Post("/finance/settings/billing/confirm", a.H(h.billingConfirm))
 	fin.Post("/finance/settings/payment", a.H(h.paymentSave))
 	fin.Post("/finance/settings/notification", a.H(h.notificationSave))
+	r.With(h.Guard.Can(auth.OrderVouchers)).Get("/finance/balance", a.H(h.balance))
 	inv := r.With(h.Guard.Can(auth.SeeInvoices))
 	inv.Get("/finance/invoices", a.H(h.invoices))
 	inv.Get("/finance/invoices/month-to-date", a.H(h.monthToDate))
@@ -56,6 +59,8 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 		Allowed: auth.Allows(auth.ManageBilling)})
 	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "billing.menu", Href: "/finance/invoices",
 		Allowed: auth.Allows(auth.SeeInvoices)})
+	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.balance", Href: "/finance/balance",
+		Allowed: auth.Allows(auth.OrderVouchers)})
 	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.finance_settings", Href: "/finance/settings",
 		Allowed: auth.Allows(auth.ManageFinance)})
 }

@@ -36,7 +36,6 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	view.Post("/finance/vouchers", a.H(h.create))
 	view.Get("/finance/vouchers/{id}", a.H(h.show))
 	view.Get("/finance/vouchers/{id}/receipt", a.H(h.receipt))
-	view.Get("/finance/balance", a.H(h.balance))
 	view.Get("/finance/vouchers/{id}/vouchers.pdf", a.H(h.orderPDF))
 	view.Get("/finance/codes/{id}/voucher.pdf", a.H(h.codePDF))
 	view.Get("/finance/vouchers.csv", a.H(h.ordersCSV))
@@ -50,5 +49,4 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 
 	can := auth.Allows(auth.OrderVouchers)
 	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.vouchers", Href: "/finance/vouchers", Allowed: can})
-	nav.Add(false, "nav.finance", layout.NavItem{LabelID: "nav.balance", Href: "/finance/balance", Allowed: can})
 }
