@@ -167,3 +167,26 @@ func billingRows(t *testing.T, env *webtest.Env) string {
 	}
 	return s
 }
+
+func TestTheInvoiceListDownloadsAsCSVForAccounting(t *testing.T) {
+	env := closedMonth(t)
+	op := env.Login(t, "op-finance")
+	res := op.Get("/operator/finance/invoices.csv?who=acme&min=2000")
+	if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("csv: %d %q", res.Status, res.Header.Get("Content-Disposition"))
+	}
+	lines := strings.Split(strings.TrimSuffix(res.Body, "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "\uFEFFinvoice_number,partner_id,partner_name") || len(lines) != 2 ||
+		!strings.HasPrefix(lines[1], "INV0000001,1,Acme Corporation,") || !strings.Contains(lines[1], ",1990,199,2189,0,0,2189,unpaid,ST0000001") {
+		t.Errorf("csv:\n%s", res.Body)
+	}
+	if res := op.Get("/operator/finance/invoices.csv?who=globex"); strings.Count(res.Body, "\n") != 1 {
+		t.Errorf("another counterparty's csv has rows:\n%s", res.Body)
+	}
+	if res := op.Get("/operator/finance/invoices.csv?min=abc"); res.Status != http.StatusBadRequest || res.Header.Get("Content-Disposition") != "" {
+		t.Errorf("a bad filter: %d %q", res.Status, res.Header.Get("Content-Disposition"))
+	}
+	if res := env.Login(t, "acme-admin").Get("/operator/finance/invoices.csv"); res.Status != http.StatusForbidden {
+		t.Errorf("a partner got %d for the operator's CSV", res.Status)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/ccp-partner/portal/internal/csvout"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
@@ -38,11 +39,11 @@ func (s *Service) WriteOrdersCSV(ctx context.Context, w io.Writer, partnerID int
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	out, err := newCSV(w, enc)
+	out, err := csvout.New(w, enc)
 	if err != nil {
 		return err
 	}
-	if err := out.row(OrderColumns...); err != nil {
+	if err := out.Row(OrderColumns...); err != nil {
 		return err
 	}
 	for ; more; more = rows.Next() {
@@ -50,24 +51,24 @@ func (s *Service) WriteOrdersCSV(ctx context.Context, w io.Writer, partnerID int
 		if err := rows.Scan(&o.ID, &o.Customer, &o.Status, &o.Total, &o.TaxRate, &o.CreatedAt, &o.ExpiresOn, &o.Memo); err != nil {
 			return err
 		}
-		out.int(o.ID)
-		out.text(o.Customer)
-		out.text(statusLabel(o.Status))
-		out.int(int64(o.Total))
-		out.int(int64(o.TotalWithTax()))
-		out.text("JPY")
-		out.timestamp(o.CreatedAt)
-		out.date(o.ExpiresOn)
-		out.text("R" + itoa(o.ID))
-		out.text(o.Memo)
-		if err := out.end(); err != nil {
+		out.Int(o.ID)
+		out.Text(o.Customer)
+		out.Text(statusLabel(o.Status))
+		out.Int(int64(o.Total))
+		out.Int(int64(o.TotalWithTax()))
+		out.Text("JPY")
+		out.Timestamp(o.CreatedAt)
+		out.Date(o.ExpiresOn)
+		out.Text("R" + itoa(o.ID))
+		out.Text(o.Memo)
+		if err := out.End(); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return out.close()
+	return out.Close()
 }
 
 // WriteOrderCodesCSV streams the current codes of order id of partnerID;
@@ -102,22 +103,22 @@ func (s *Service) writeCodes(ctx context.Context, w io.Writer, lang string, enc 
 		if err := r.next(ctx); err != nil {
 			return err
 		}
-		out, err := newCSV(w, enc)
+		out, err := csvout.New(w, enc)
 		if err != nil {
 			return err
 		}
-		if err := out.row(CodeColumns...); err != nil {
+		if err := out.Row(CodeColumns...); err != nil {
 			return err
 		}
 		cutoff := expiryCutoff(s.Clock.Now())
 		for {
 			for i := range r.codes {
-				if err := out.code(&r.codes[i], r.text, cutoff); err != nil {
+				if err := writeCode(out, &r.codes[i], r.text, cutoff); err != nil {
 					return err
 				}
 			}
 			if len(r.codes) < codesPerBatch {
-				return out.close()
+				return out.Close()
 			}
 			if err := r.next(ctx); err != nil {
 				return err
@@ -250,44 +251,44 @@ func (r *codeReader) readLines(ctx context.Context, orders []int64) error {
 // server_licenses) are empty for a code that was not used: no certificate
 // was requested with it. A used code has its request date; the rest of
 // its certificate columns wait for certificate requests (a later release).
-func (c *csvWriter) code(r *csvCode, text []byte, cutoff time.Time) error {
+func writeCode(c *csvout.Writer, r *csvCode, text []byte, cutoff time.Time) error {
 	l := r.line
-	c.int(r.id)
-	c.bytes(text[r.start:r.codeEnd])
-	c.repeated(l.name)
-	c.int(int64(l.fqdns))
-	c.int(int64(l.wildcards))
+	c.Int(r.id)
+	c.Bytes(text[r.start:r.codeEnd])
+	c.Repeated(l.name)
+	c.Int(int64(l.fqdns))
+	c.Int(int64(l.wildcards))
 	if l.shipToken {
-		c.text("hardware_token")
+		c.Text("hardware_token")
 	} else {
-		c.text("N/A")
+		c.Text("N/A")
 	}
-	c.int(int64(l.years))
-	c.int(int64(l.days))
+	c.Int(int64(l.years))
+	c.Int(int64(l.days))
 	status := text[r.codeEnd:r.stateEnd]
 	if string(status) == CodeActive && expired(l.expiresOn, cutoff) {
-		c.text(CodeExpired)
+		c.Text(CodeExpired)
 	} else {
-		c.bytes(status)
+		c.Bytes(status)
 	}
-	c.timestamp(r.createdAt)
-	c.int(r.key.order)
+	c.Timestamp(r.createdAt)
+	c.Int(r.key.order)
 	used := string(status) == CodeUsed
 	if used && r.usedAt.Valid {
-		c.timestamp(r.usedAt.Time)
+		c.Timestamp(r.usedAt.Time)
 	} else {
-		c.text("")
+		c.Text("")
 	}
-	c.empty(5) // cert_validity_start_date … certificate_order_id
-	c.date(l.expiresOn)
+	c.Empty(5) // cert_validity_start_date … certificate_order_id
+	c.Date(l.expiresOn)
 	if !used {
-		c.empty(3) // order_valid_from, order_valid_till, server_licenses
-		return c.end()
+		c.Empty(3) // order_valid_from, order_valid_till, server_licenses
+		return c.End()
 	}
-	c.date(l.ordered)
-	c.date(l.expiresOn)
-	c.text("1")
-	return c.end()
+	c.Date(l.ordered)
+	c.Date(l.expiresOn)
+	c.Text("1")
+	return c.End()
 }
 
 func statusLabel(s string) string {
@@ -298,3 +299,12 @@ func statusLabel(s string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Encoding of a CSV download (csvout): UTF8BOM or ShiftJIS.
+type Encoding = csvout.Encoding
+
+// The CSV encodings.
+const (
+	UTF8BOM  = csvout.UTF8BOM
+	ShiftJIS = csvout.ShiftJIS
+)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccp-partner/portal/bench/seed"
 	"github.com/ccp-partner/portal/internal/clock"
+	"github.com/ccp-partner/portal/internal/csvout"
 	"github.com/ccp-partner/portal/internal/voucher"
 )
 
@@ -158,7 +159,7 @@ func (c *refCSV) write(cells []string) {
 				return r
 			}, s)
 		}
-		cells[i] = voucher.Neutralize(s)
+		cells[i] = csvout.Neutralize(s)
 	}
 	c.w.Write(cells)
 }

@@ -28,12 +28,10 @@ type ConsolePage struct {
 const consolePageSize = 50
 
 func (h *Handlers) console(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	p := ConsolePage{From: q.Get("from"), To: q.Get("to"), Min: q.Get("min"), Max: q.Get("max"), Who: q.Get("who"),
-		Overdue: q.Get("overdue") == "1", Errs: valid.Errors{}}
+	p := consolePage(r)
 	f := p.filter(h)
 	if len(p.Errs) == 0 {
-		f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+		f.After, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 		f.Limit = consolePageSize + 1
 		invs, err := h.Billing.Invoices(r.Context(), f)
 		if err != nil {
@@ -49,6 +47,19 @@ func (h *Handlers) console(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return layout.Render(w, r, status, consoleView(p, h.Clock.Now()))
+}
+
+// consolePage reads the search form from the query string.
+func consolePage(r *http.Request) ConsolePage {
+	q := r.URL.Query()
+	return ConsolePage{From: q.Get("from"), To: q.Get("to"), Min: q.Get("min"), Max: q.Get("max"), Who: q.Get("who"),
+		Overdue: q.Get("overdue") == "1", Errs: valid.Errors{}}
+}
+
+// csvQuery is the search as the CSV download's address.
+func (p ConsolePage) csvQuery() string {
+	q := p.query(0)
+	return "/operator/finance/invoices.csv" + q[len("/operator/finance/invoices"):]
 }
 
 // filter turns the search form into an InvoiceFilter, recording problems.

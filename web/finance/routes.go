@@ -48,6 +48,7 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	inv.Get("/finance/documents/{number}", a.H(h.document))
 	con := r.With(h.Guard.Can(auth.ManageBilling))
 	con.Get("/operator/finance/invoices", a.H(h.console))
+	con.Get("/operator/finance/invoices.csv", a.H(h.consoleCSV))
 	con.Get("/operator/finance/invoices/{number}", a.H(h.consoleInvoice))
 	con.Post("/operator/finance/invoices/{number}/payments", a.H(h.recordPayment))
 	con.Get("/operator/finance/documents/{number}", a.H(h.consoleDocument))

@@ -11,24 +11,13 @@ import (
 	"github.com/ccp-partner/portal/web/httpx"
 )
 
-// csvDownload is the response of a CSV download named name: UTF-8 with a
-// BOM unless encoding=sjis asks for Shift_JIS. Its headers are set when
-// the export writes its first byte, which it does once its first query has
-// succeeded.
-func csvDownload(w http.ResponseWriter, r *http.Request, name string) (*attachment, voucher.Encoding) {
-	if r.URL.Query().Get("encoding") == "sjis" {
-		return &attachment{w: w, contentType: "text/csv; charset=Shift_JIS", name: name}, voucher.ShiftJIS
-	}
-	return &attachment{w: w, contentType: "text/csv; charset=utf-8", name: name}, voucher.UTF8BOM
-}
-
 // ordersCSV downloads the orders the list's filters select (all without filters).
 func (h *Handlers) ordersCSV(w http.ResponseWriter, r *http.Request) error {
 	f, errs := orderFilter(r)
 	if len(errs) > 0 {
 		return httpx.ErrBadInput
 	}
-	out, enc := csvDownload(w, r, "voucher-orders.csv")
+	out, enc := httpx.CSVDownload(w, r, "voucher-orders.csv")
 	return h.Vouchers.WriteOrdersCSV(r.Context(), out, auth.PrincipalFrom(r.Context()).PartnerID, f, enc)
 }
 
@@ -39,7 +28,7 @@ func (h *Handlers) orderCodesCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
-	out, enc := csvDownload(w, r, fmt.Sprintf("voucher-%d.csv", id))
+	out, enc := httpx.CSVDownload(w, r, fmt.Sprintf("voucher-%d.csv", id))
 	err = h.Vouchers.WriteOrderCodesCSV(r.Context(), out, p.PartnerID, id, p.Language, enc)
 	if errors.Is(err, voucher.ErrOrderNotFound) {
 		return httpx.ErrNotFound
@@ -50,7 +39,7 @@ func (h *Handlers) orderCodesCSV(w http.ResponseWriter, r *http.Request) error {
 // usedCodesCSV downloads every used code of the account.
 func (h *Handlers) usedCodesCSV(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
-	out, enc := csvDownload(w, r, "used-voucher-codes.csv")
+	out, enc := httpx.CSVDownload(w, r, "used-voucher-codes.csv")
 	return h.Vouchers.WriteUsedCodesCSV(r.Context(), out, p.PartnerID, p.Language, enc)
 }
 

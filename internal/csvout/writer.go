@@ -1,4 +1,8 @@
-package voucher
+// Package csvout writes CSV downloads for Japanese spreadsheets: UTF-8 with
+// a byte-order mark (or Shift_JIS on request), encoding/csv's dialect, and
+// every cell neutralised so that a spreadsheet never reads it as a formula.
+// A Writer keeps its memory constant however many rows it writes.
+package csvout
 
 import (
 	"io"
@@ -23,15 +27,15 @@ const (
 	ShiftJIS
 )
 
-// csvFlushAt is the size at which a csvWriter hands its rows on.
-const csvFlushAt = 32 << 10
+// flushAt is the size at which a Writer hands its rows on.
+const flushAt = 32 << 10
 
-// csvWriter writes rows in encoding/csv's dialect (comma separated, "\n"
+// Writer writes rows in encoding/csv's dialect (comma separated, "\n"
 // after each row, a cell quoted only when it must be), each cell
 // neutralised, in the chosen encoding. It appends to one buffer that it
-// hands on whenever it passes csvFlushAt, so memory stays constant however
+// hands on whenever it passes flushAt, so memory stays constant however
 // many rows there are; a code's row costs no allocation in UTF-8.
-type csvWriter struct {
+type Writer struct {
 	out  io.Writer // a Shift_JIS encoder over the caller's writer for Shift_JIS
 	sjis *encoding.Encoder
 	buf  []byte
@@ -39,8 +43,9 @@ type csvWriter struct {
 	last struct{ in, out []byte }
 }
 
-func newCSV(out io.Writer, enc Encoding) (*csvWriter, error) {
-	c := &csvWriter{out: out, buf: make([]byte, 0, csvFlushAt+4<<10)}
+// New starts a CSV in enc on out (writing the byte-order mark for UTF8BOM).
+func New(out io.Writer, enc Encoding) (*Writer, error) {
+	c := &Writer{out: out, buf: make([]byte, 0, flushAt+4<<10)}
 	if enc == ShiftJIS {
 		c.sjis = japanese.ShiftJIS.NewEncoder()
 		c.out = japanese.ShiftJIS.NewEncoder().Writer(out)
@@ -51,7 +56,7 @@ func newCSV(out io.Writer, enc Encoding) (*csvWriter, error) {
 }
 
 // cp932 replaces the characters Shift_JIS (CP932) cannot encode with "?".
-func (c *csvWriter) cp932(s string) string {
+func (c *Writer) cp932(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x80 {
 			return r
@@ -63,39 +68,39 @@ func (c *csvWriter) cp932(s string) string {
 	}, s)
 }
 
-func (c *csvWriter) sep() {
+func (c *Writer) sep() {
 	if c.cell > 0 {
 		c.buf = append(c.buf, ',')
 	}
 	c.cell++
 }
 
-// text writes one cell: made encodable, neutralised, quoted if needed.
-func (c *csvWriter) text(s string) {
+// Text writes one cell: made encodable, neutralised, quoted if needed.
+func (c *Writer) Text(s string) {
 	c.sep()
 	c.buf = appendField(c.buf, c.encodable(s))
 }
 
-func (c *csvWriter) encodable(s string) string {
+func (c *Writer) encodable(s string) string {
 	if c.sjis != nil && !isASCII(s) {
 		return c.cp932(s)
 	}
 	return s
 }
 
-// bytes writes a cell read from the database without copying it first.
-func (c *csvWriter) bytes(b []byte) {
+// Bytes writes a cell read from the database without copying it first.
+func (c *Writer) Bytes(b []byte) {
 	if needsCare(b) {
-		c.text(string(b))
+		c.Text(string(b))
 		return
 	}
 	c.sep()
 	c.buf = append(c.buf, b...)
 }
 
-// repeated writes a cell that is often the same as the last time it was
+// Repeated writes a cell that is often the same as the last time it was
 // called (a product name), reusing what it wrote then.
-func (c *csvWriter) repeated(b []byte) {
+func (c *Writer) Repeated(b []byte) {
 	if c.last.in == nil || string(b) != string(c.last.in) {
 		c.last.in = append(c.last.in[:0], b...)
 		c.last.out = appendField(c.last.out[:0], c.encodable(string(b)))
@@ -104,56 +109,58 @@ func (c *csvWriter) repeated(b []byte) {
 	c.buf = append(c.buf, c.last.out...)
 }
 
-// int writes a number (a negative one is neutralised like any cell).
-func (c *csvWriter) int(n int64) {
+// Int writes a number (a negative one is neutralised like any cell).
+func (c *Writer) Int(n int64) {
 	if n < 0 {
-		c.text(strconv.FormatInt(n, 10))
+		c.Text(strconv.FormatInt(n, 10))
 		return
 	}
 	c.sep()
 	c.buf = strconv.AppendInt(c.buf, n, 10)
 }
 
-// timestamp writes t in Japan time with its zone (RFC 3339).
-func (c *csvWriter) timestamp(t time.Time) {
+// Timestamp writes t in Japan time with its zone (RFC 3339).
+func (c *Writer) Timestamp(t time.Time) {
 	c.sep()
 	c.buf = appendRFC3339(c.buf, t.In(clock.Tokyo))
 }
 
-// date writes the calendar day of a DATE column (as written, whatever its zone).
-func (c *csvWriter) date(t time.Time) {
+// Date writes the calendar day of a DATE column (as written, whatever its zone).
+func (c *Writer) Date(t time.Time) {
 	c.sep()
 	c.buf = appendDate(c.buf, t)
 }
 
-// empty writes n empty cells.
-func (c *csvWriter) empty(n int) {
+// Empty writes n empty cells.
+func (c *Writer) Empty(n int) {
 	for range n {
 		c.sep()
 	}
 }
 
-func (c *csvWriter) row(cells ...string) error {
+// Row writes cells as one row.
+func (c *Writer) Row(cells ...string) error {
 	for _, s := range cells {
-		c.text(s)
+		c.Text(s)
 	}
-	return c.end()
+	return c.End()
 }
 
-// end finishes the row and hands the buffer on once it is full enough.
-func (c *csvWriter) end() error {
+// End finishes the row and hands the buffer on once it is full enough.
+func (c *Writer) End() error {
 	c.buf = append(c.buf, '\n')
 	c.cell = 0
-	if len(c.buf) < csvFlushAt {
+	if len(c.buf) < flushAt {
 		return nil
 	}
 	return c.flush()
 }
 
-func (c *csvWriter) flush() error {
+func (c *Writer) flush() error {
 	_, err := c.out.Write(c.buf)
 	c.buf = c.buf[:0]
 	return err
 }
 
-func (c *csvWriter) close() error { return c.flush() }
+// Close writes what is buffered.
+func (c *Writer) Close() error { return c.flush() }

@@ -1,4 +1,4 @@
-package voucher
+package csvout
 
 import (
 	"encoding/csv"
@@ -47,6 +47,15 @@ func TestCellsAreWrittenAsEncodingCSVWrites(t *testing.T) {
 		}
 		if !needsCare([]byte(s)) && want != s {
 			t.Errorf("%q is written as %q but needsCare says it is plain", s, want)
+		}
+	}
+}
+
+func TestNeutralize(t *testing.T) {
+	for in, want := range map[string]string{`=HYPERLINK("x")`: `'=HYPERLINK("x")`, "+1": "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)",
+		"\tx": "'\tx", "\rx": "'\rx", "株式会社": "株式会社", "": "", "a=b": "a=b"} {
+		if got := Neutralize(in); got != want {
+			t.Errorf("Neutralize(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
