@@ -91,9 +91,24 @@ type partnerRef struct {
 }
 
 // activePartners are the partners with a billed entry in m, or a close of
-// m already recorded (a re-run reports them as closed), in id order.
-func (s *Service) activePartners(ctx context.Context, m Month) ([]partnerRef, error) {
-	rows, err := s.DB.Query(ctx, `
+// m already recorded (a re-run reports them as closed), in id order. It
+// first waits for every transaction holding a partner's ledger lock: one
+// may have stamped an entry in m before the month ended and not committed
+// yet, and its partner may have no other entry in m. Writers that come
+// after are stamped after the month (the close starts once it is over).
+func (s *Service) activePartners(ctx context.Context, m Month) (out []partnerRef, err error) {
+	err = postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		if _, err := q.Exec(ctx, `SELECT count(*) FROM (SELECT id FROM partners FOR SHARE) p`); err != nil {
+			return err
+		}
+		out, err = partnersWithActivity(ctx, q, m)
+		return err
+	})
+	return out, err
+}
+
+func partnersWithActivity(ctx context.Context, q postgres.Querier, m Month) ([]partnerRef, error) {
+	rows, err := q.Query(ctx, `
 		SELECT p.id, p.name FROM partners p
 		WHERE p.id IN (SELECT l.partner_id FROM ledger_entries l
 		               WHERE l.at >= $1 AND l.at < $2 AND ledger_is_balance_kind(l.kind) AND l.kind <> 'month_closed'
