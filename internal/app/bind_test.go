@@ -18,19 +18,10 @@ import (
 // every database field is the transaction, none is the pool.
 func TestServicesBoundToATransactionNeverReachThePool(t *testing.T) {
 	ctx := context.Background()
-	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_BASE_URL": "http://portal.test"}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := newApp(t)
 	services := map[string]any{"auth": a.Auth, "accounts": a.Accounts, "catalog": a.Catalog, "contracts": a.Contracts,
 		"issuer": a.Issuer, "ledger": a.Ledger, "vouchers": a.Vouchers, "billing": a.Billing}
-	err = postgres.InTx(ctx, a.Pool, func(q postgres.Querier) error {
+	err := postgres.InTx(ctx, a.Pool, func(q postgres.Querier) error {
 		for name, s := range services {
 			with := reflect.ValueOf(s).MethodByName("With")
 			if !with.IsValid() {
@@ -74,4 +65,20 @@ func checkBound(t *testing.T, path string, v reflect.Value, q postgres.Querier, 
 			checkBound(t, name, f, q, seen)
 		}
 	}
+}
+
+// newApp wires the portal over a fresh database, closed when the test ends.
+func newApp(t *testing.T) *app.App {
+	t.Helper()
+	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_BASE_URL": "http://portal.test"}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a
 }

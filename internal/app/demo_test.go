@@ -3,32 +3,18 @@ package app_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/ccp-partner/portal/internal/app"
 	"github.com/ccp-partner/portal/internal/billing"
-	"github.com/ccp-partner/portal/internal/config"
 	"github.com/ccp-partner/portal/internal/demo"
-	"github.com/ccp-partner/portal/internal/postgres/postgrestest"
 )
 
 // TestTheDemoHasThreeMonthsOfRealHistory: the demo's months are made by
 // the services, so a first look at Finance shows real documents.
 func TestTheDemoHasThreeMonthsOfRealHistory(t *testing.T) {
 	ctx := context.Background()
-	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_BASE_URL": "http://portal.test"}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := newApp(t)
 	if err := a.LoadDemo(ctx, "x"); err != nil {
 		t.Fatal(err)
 	}
