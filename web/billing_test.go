@@ -190,3 +190,25 @@ func TestTheInvoiceListDownloadsAsCSVForAccounting(t *testing.T) {
 		t.Errorf("a partner got %d for the operator's CSV", res.Status)
 	}
 }
+
+func TestAnEnglishTranslationIsMarkedAndTheOriginalStaysJapanese(t *testing.T) {
+	env := closedMonth(t)
+	c := env.Login(t, "acme-finance")
+	for _, number := range []string{"INV0000001", "ST0000001"} {
+		res := c.Get("/finance/documents/" + number + "?lang=en")
+		if res.Status != http.StatusOK || res.Header.Get("X-Content-SHA256") != "" {
+			t.Fatalf("%s in English: %d", number, res.Status)
+		}
+		text := pdfText(t, []byte(res.Body))
+		for _, want := range []string{"TRANSLATION", number, "¥2,189"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s in English lacks %q:\n%s", number, want, text)
+			}
+		}
+		original := pdfText(t, []byte(c.Get("/finance/documents/"+number).Body))
+		if strings.Contains(original, "TRANSLATION") || !strings.Contains(original, "¥2,189") {
+			t.Errorf("the stored original of %s changed:\n%s", number, original)
+		}
+	}
+	env.AssertOtherPartnerGets404(t, "acme-admin", "/finance/documents/INV0000001?lang=en")
+}

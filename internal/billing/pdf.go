@@ -36,7 +36,7 @@ type view struct {
 // render draws the month's documents: the invoice or the credit note, then
 // the itemized statement.
 func (s *Service) render(ctx context.Context, q postgres.Querier, c *closing) ([]*Document, error) {
-	v, err := s.viewOf(ctx, q, c)
+	v, err := s.viewOf(ctx, q, c, DocumentLanguage)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Service) render(ctx context.Context, q postgres.Querier, c *closing) ([
 	return []*Document{main, st}, nil
 }
 
-func (s *Service) viewOf(ctx context.Context, q postgres.Querier, c *closing) (*view, error) {
+func (s *Service) viewOf(ctx context.Context, q postgres.Querier, c *closing, lang string) (*view, error) {
 	id, err := s.Issuer.With(q).Get(ctx)
 	if errors.Is(err, issuer.ErrNotSet) {
 		return nil, ErrIssuerNotReady
@@ -80,7 +80,7 @@ func (s *Service) viewOf(ctx context.Context, q postgres.Querier, c *closing) (*
 	if err != nil {
 		return nil, err
 	}
-	l := s.I18n.Localizer(DocumentLanguage)
+	l := s.I18n.Localizer(lang)
 	return &view{l: l, issuer: id, to: addresseeBlock(l, addressee, contact, found), month: c.month,
 		amounts: c.Amounts, lines: lines, statement: c.statementNumber}, nil
 }
@@ -123,7 +123,11 @@ func (v *view) issuerBlock() pdf.Issuer {
 	if v.issuer.Fax != "" {
 		contact = append(contact, "FAX: "+v.issuer.Fax)
 	}
-	return pdf.Issuer{Name: v.issuer.NameJA, PostalCode: v.issuer.PostalCode, Address: []string{v.issuer.AddressJA},
+	name, address := v.issuer.NameJA, v.issuer.AddressJA
+	if v.l.Lang() != "ja" {
+		name, address = v.issuer.NameEN, v.issuer.AddressEN
+	}
+	return pdf.Issuer{Name: name, PostalCode: v.issuer.PostalCode, Address: []string{address},
 		Contact: contact, Registration: v.l.T("doc.registration_number") + ": " + v.issuer.RegistrationNumber}
 }
 
@@ -131,7 +135,7 @@ func (v *view) issuerBlock() pdf.Issuer {
 func (v *view) invoicePDF(inv Invoice) ([]byte, error) {
 	l := v.l
 	doc := pdf.NewDocument(pdf.Options{Title: l.T("doc.invoice") + " " + inv.Number, Date: inv.IssuedOn,
-		Footer: l.T("doc.invoice") + " " + inv.Number, PageNumbers: true})
+		Footer: l.T("doc.invoice") + " " + inv.Number, PageNumbers: true, Stamp: v.stamp})
 	doc.Header(pdf.Header{Title: l.T("doc.invoice"), To: v.to, From: v.issuerBlock(), Fields: []pdf.Field{
 		{Label: l.T("doc.invoice_number"), Value: inv.Number},
 		{Label: l.T("doc.issued_on"), Value: l.Date(inv.IssuedOn)},
@@ -196,7 +200,7 @@ func (v *view) bankDetails(doc *pdf.Document) {
 func (v *view) creditNotePDF(cn CreditNote) ([]byte, error) {
 	l := v.l
 	doc := pdf.NewDocument(pdf.Options{Title: l.T("doc.credit_note") + " " + cn.Number, Date: cn.IssuedOn,
-		Footer: l.T("doc.credit_note") + " " + cn.Number, PageNumbers: true})
+		Footer: l.T("doc.credit_note") + " " + cn.Number, PageNumbers: true, Stamp: v.stamp})
 	doc.Header(pdf.Header{Title: l.T("doc.credit_note"), To: v.to, From: v.issuerBlock(), Fields: []pdf.Field{
 		{Label: l.T("doc.credit_note_number"), Value: cn.Number},
 		{Label: l.T("doc.issued_on"), Value: l.Date(cn.IssuedOn)},
@@ -323,7 +327,7 @@ func (s *Service) MonthToDate(ctx context.Context, partnerID int64) ([]byte, err
 	}
 	c := &closing{partner: partnerRef{partnerID, name}, month: m, now: now, issuedOn: clock.Date(now), terms: terms,
 		Amounts: amountsOf(buckets)}
-	v, err := s.viewOf(ctx, s.DB, c)
+	v, err := s.viewOf(ctx, s.DB, c, DocumentLanguage)
 	if err != nil {
 		return nil, err
 	}

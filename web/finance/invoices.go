@@ -11,6 +11,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
+	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/web/layout"
 )
 
@@ -51,6 +52,9 @@ func (h *Handlers) document(w http.ResponseWriter, r *http.Request) error {
 
 // serveDocument serves document {number} of partnerID (0: any partner).
 func (h *Handlers) serveDocument(w http.ResponseWriter, r *http.Request, partnerID int64) error {
+	if lang := r.URL.Query().Get("lang"); lang != "" && lang != billing.DocumentLanguage && i18n.Supported(lang) {
+		return h.serveTranslation(w, r, partnerID, lang)
+	}
 	d, err := h.Billing.DocumentOf(r.Context(), partnerID, chi.URLParam(r, "number"))
 	if err != nil {
 		return err
@@ -67,17 +71,32 @@ func (h *Handlers) serveDocument(w http.ResponseWriter, r *http.Request, partner
 	return err
 }
 
+// serveTranslation shows document {number} rendered again in lang, stamped
+// as a translation (the stored Japanese original is the document).
+func (h *Handlers) serveTranslation(w http.ResponseWriter, r *http.Request, partnerID int64, lang string) error {
+	b, err := h.Billing.Translation(r.Context(), partnerID, chi.URLParam(r, "number"), lang)
+	if err != nil {
+		return err
+	}
+	return inlinePDF(w, "translation.pdf", b)
+}
+
+// inlinePDF answers with a PDF to show in the browser, not to keep.
+func inlinePDF(w http.ResponseWriter, name string, b []byte) error {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", "inline; filename="+name)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err := w.Write(b)
+	return err
+}
+
 // monthToDate previews the open month as a statement stamped "not an invoice".
 func (h *Handlers) monthToDate(w http.ResponseWriter, r *http.Request) error {
 	b, err := h.Billing.MonthToDate(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", "inline; filename=month-to-date.pdf")
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, err = w.Write(b)
-	return err
+	return inlinePDF(w, "month-to-date.pdf", b)
 }
 
 func documentHref(number string, inline bool) string {
