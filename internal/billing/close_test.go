@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccp-partner/portal/internal/account"
-	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
 	"github.com/ccp-partner/portal/internal/catalog"
@@ -43,8 +42,8 @@ type env struct {
 
 // Acme (partner 1): its administrator and group; op-finance acts for the operator.
 var (
-	acme      = audit.Entry{ActorUserID: 6, ActorUsername: "acme-admin", PartnerID: 1}
-	opFinance = audit.Entry{ActorUserID: 3, ActorUsername: "op-finance"}
+	acme      = demo.Actor("acme-admin")
+	opFinance = demo.Actor("op-finance")
 	keys      atomic.Int64
 	acmeGroup = int64(1)
 	acmeID    = int64(1)
@@ -112,7 +111,7 @@ func (e *env) buy(t testing.TB, quantity int) int64 {
 	t.Helper()
 	in := voucher.Input{GroupID: acmeGroup, IdempotencyKey: fmt.Sprint("k", keys.Add(1)),
 		Lines: []voucher.LineInput{{ProductID: 1, Years: 1, Quantity: quantity, FQDNs: 1}}}
-	id, _, err := e.vouchers.Create(context.Background(), in, acme)
+	id, _, err := e.vouchers.Create(context.Background(), acmeID, in, acme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +175,7 @@ func TestAWorkedMonth(t *testing.T) {
 	e.at(t, 2026, 12, 3, 9, 0, 0)
 	orderB := e.buy(t, 3) // ¥2,985
 	e.at(t, 2026, 12, 5, 9, 0, 0)
-	if err := e.vouchers.Cancel(ctx, orderA, acme); err != nil { // −¥1,990, November's order
+	if err := e.vouchers.Cancel(ctx, acmeID, orderA, acme); err != nil { // −¥1,990, November's order
 		t.Fatal(err)
 	}
 	e.at(t, 2026, 12, 10, 9, 0, 0)
@@ -195,8 +194,8 @@ func TestAWorkedMonth(t *testing.T) {
 		t.Errorf("after December's close: %+v", f)
 	}
 
-	e.at(t, 2027, 1, 2, 9, 0, 0)
-	if err := e.vouchers.Cancel(ctx, orderB, acme); err != nil { // −¥2,985 in January, nothing bought
+	e.at(t, 2027, 1, 2, 8, 0, 0) // within 30 days of 3 December 09:00
+	if err := e.vouchers.Cancel(ctx, acmeID, orderB, acme); err != nil { // −¥2,985 in January, nothing bought
 		t.Fatal(err)
 	}
 	e.at(t, 2027, 2, 1, 0, 0, 1)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/money"
@@ -35,10 +36,13 @@ type Payment struct {
 // RecordPayment records a full or partial payment of invoice number: the
 // invoice's paid amount grows and a ledger entry lowers the unpaid
 // invoices, in one transaction under the partner's ledger lock. It returns
-// valid.Errors for an amount that is not positive or exceeds what is due,
+// the actor's refusal (auth.ManageBilling), valid.Errors for an amount that is not positive or exceeds what is due,
 // a day in the future or before the invoice, or a long reference;
 // ErrNotFound; ErrNothingDue for a paid invoice.
-func (s *Service) RecordPayment(ctx context.Context, number string, in PaymentInput, actor audit.Entry) error {
+func (s *Service) RecordPayment(ctx context.Context, number string, in PaymentInput, actor auth.Actor) error {
+	if err := actor.Require(auth.ManageBilling); err != nil {
+		return err
+	}
 	in.Reference = strings.TrimSpace(in.Reference)
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		inv, err := s.With(q).Invoice(ctx, 0, number)
@@ -58,7 +62,7 @@ func (s *Service) RecordPayment(ctx context.Context, number string, in PaymentIn
 		if e := checkPayment(in, inv, now); len(e) > 0 {
 			return e
 		}
-		return s.appendPayment(ctx, q, inv, in, actor, now)
+		return s.appendPayment(ctx, q, inv, in, actor.Entry(), now)
 	})
 }
 

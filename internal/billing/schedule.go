@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
 
@@ -66,51 +67,54 @@ func (s *Service) CloseOne(ctx context.Context, m Month) (r Report, ran bool, er
 }
 
 // DueMonths are the months to close now, oldest first: every month from
-// the first with billed entries (or after the last finished run) up to the
-// previous month, that has no finished run. Cheap when nothing is due: it
-// reads the latest run and one index entry.
+// that of the first billed entry up to the previous month that has no
+// finished run — never run, or run with failures — whatever later months
+// were closed (by hand, say). It reads one index entry and the runs.
 func (s *Service) DueMonths(ctx context.Context) ([]Month, error) {
 	current := MonthOf(s.Clock.Now())
-	first, err := s.firstOpenMonth(ctx)
-	if err != nil || first.IsZero() {
+	var first time.Time
+	err := s.DB.QueryRow(ctx, `SELECT at FROM ledger_entries ORDER BY at LIMIT 1`).Scan(&first)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	done, err := s.finishedRuns(ctx, MonthOf(first))
+	if err != nil {
 		return nil, err
 	}
 	var due []Month
-	for m := first; m.Before(current); m = m.Next() {
-		due = append(due, m)
+	for m := MonthOf(first); m.Before(current); m = m.Next() {
+		if !done[m] {
+			due = append(due, m)
+		}
 	}
 	return due, nil
 }
 
-// firstOpenMonth is the month after the last finished run, or the month of
-// the first billed entry when no run has finished; a run with failures
-// (unfinished) is due again. Zero: nothing was ever billed.
-func (s *Service) firstOpenMonth(ctx context.Context) (Month, error) {
-	var unfinished, lastDone *time.Time
-	err := s.DB.QueryRow(ctx, `
-		SELECT (SELECT min(month) FROM close_runs WHERE finished_at IS NULL),
-		       (SELECT max(month) FROM close_runs WHERE finished_at IS NOT NULL)`).Scan(&unfinished, &lastDone)
+// finishedRuns are the months from first on whose close finished.
+func (s *Service) finishedRuns(ctx context.Context, first Month) (map[Month]bool, error) {
+	rows, err := s.DB.Query(ctx, `SELECT month FROM close_runs WHERE month >= $1 AND finished_at IS NOT NULL`, first.Date())
 	if err != nil {
-		return Month{}, err
+		return nil, err
 	}
-	switch {
-	case unfinished != nil:
-		return monthFromDate(*unfinished), nil
-	case lastDone != nil:
-		return monthFromDate(*lastDone).Next(), nil
+	months, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	done := make(map[Month]bool, len(months))
+	for _, m := range months {
+		done[monthFromDate(m)] = true
 	}
-	var first time.Time
-	err = s.DB.QueryRow(ctx, `SELECT at FROM ledger_entries ORDER BY at LIMIT 1`).Scan(&first)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Month{}, nil
-	}
-	return MonthOf(first), err
+	return done, err
 }
 
-// CloseByHand is operator Finance's run or re-run of month m (M-2):
-// CloseOne, audited with actor; ErrCloseRunning when another process is
+// CloseByHand is operator Finance's (or the CLI's, as auth.System) run or
+// re-run of month m (M-2): CloseOne, audited with actor; the actor's
+// refusal (auth.ManageBilling), or ErrCloseRunning when another process is
 // running the close.
-func (s *Service) CloseByHand(ctx context.Context, m Month, actor audit.Entry) (Report, error) {
+func (s *Service) CloseByHand(ctx context.Context, m Month, actor auth.Actor) (Report, error) {
+	if err := actor.Require(auth.ManageBilling); err != nil {
+		return Report{}, err
+	}
 	r, ran, err := s.CloseOne(ctx, m)
 	if err == nil && !ran {
 		err = ErrCloseRunning
@@ -118,7 +122,7 @@ func (s *Service) CloseByHand(ctx context.Context, m Month, actor audit.Entry) (
 	if err != nil {
 		return r, err
 	}
-	e := actor.Of(s.Clock.Now(), audit.CloseRequested, "month", m.String())
+	e := actor.Entry().Of(s.Clock.Now(), audit.CloseRequested, "month", m.String())
 	e.Details = map[string]any{"closed": r.Closed, "already_closed": r.AlreadyClosed, "failed": r.Failed}
 	return r, audit.Record(ctx, s.DB, e)
 }

@@ -125,11 +125,16 @@ func Recompute(ctx context.Context, q postgres.Querier, partnerID int64, creditL
 }
 
 // Append writes e through q (the caller's transaction) and returns its id.
+// An entry is never stamped inside a month already closed for its partner:
+// a writer whose clock lags the closer's gets the first instant after that
+// month instead, so that it is billed next month rather than never.
 func Append(ctx context.Context, q postgres.Querier, e Entry) (int64, error) {
 	var id int64
 	err := q.QueryRow(ctx, `
 		INSERT INTO ledger_entries (partner_id, group_id, at, kind, amount, voucher_order_id, reason, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		VALUES ($1, $2, greatest($3::timestamptz, (SELECT (max(month) + interval '1 month') AT TIME ZONE 'Asia/Tokyo'
+		                                           FROM monthly_closes WHERE partner_id = $1)),
+		        $4, $5, $6, $7, $8) RETURNING id`,
 		e.PartnerID, postgres.NullID(e.GroupID), e.At, e.Kind, e.Amount, postgres.NullID(e.VoucherOrderID), e.Reason, postgres.NullID(e.CreatedBy)).Scan(&id)
 	return id, err
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/ccp-partner/portal/internal/account"
-	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/auth/authtest"
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
@@ -120,7 +120,7 @@ func TestTheThresholdEmailIsSentOncePerCrossing(t *testing.T) {
 	ctx := context.Background()
 	threshold := e.limit - 50_000
 	err := e.ledger.Accounts.SaveNotification(ctx, acme, account.Notification{Threshold: &threshold, Emails: []string{"ap@acme.example"}},
-		audit.Entry{ActorUserID: 3, ActorUsername: "acme-admin"})
+		demo.Actor("acme-admin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,5 +158,56 @@ func TestTheThresholdEmailIsSentOncePerCrossing(t *testing.T) {
 		if got := lowBalanceMails(); got != step.want {
 			t.Errorf("after charging %d / crediting %d: %d emails, want %d", step.charge, step.credit, got, step.want)
 		}
+	}
+}
+
+// TestAdjustChecksItsActor: only operator Finance adjusts a balance, any
+// partner's; a refusal writes nothing.
+func TestAdjustChecksItsActor(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	authtest.Check(t, e.pool, acme, e.ledger, []authtest.Action{
+		{Name: "Adjust", Perm: auth.AdjustBalances, Do: func(p int64, a auth.Actor) error {
+			return e.ledger.Adjust(ctx, p, 1000, "goodwill", a)
+		}},
+	})
+	if err := e.ledger.Adjust(ctx, acme, 1000, "goodwill", demo.Actor("acme-admin")); auth.Missing(err) != auth.AdjustBalances {
+		t.Errorf("a partner's administrator adjusting: %v", err)
+	}
+	if err := e.ledger.Adjust(ctx, 2, 1000, "goodwill", demo.Actor("op-finance")); err != nil {
+		t.Errorf("operator Finance adjusting Globex: %v", err)
+	}
+	if f, _ := e.ledger.Figures(ctx, 2); f.CurrentBalance != 1000 {
+		t.Errorf("Globex after the adjustment: %+v", f)
+	}
+}
+
+// TestAnEntryIsNeverStampedInAClosedMonth: a writer whose clock lags the
+// closer's stamps into a month already closed for its partner; the entry
+// moves to the first instant of the next month instead of being lost.
+func TestAnEntryIsNeverStampedInAClosedMonth(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.pool.Exec(ctx, `INSERT INTO monthly_closes (partner_id, month, closed_at, net) VALUES (1, '2026-10-01', now(), 0)`); err != nil {
+		t.Fatal(err)
+	}
+	late := time.Date(2026, 10, 31, 23, 59, 59, 0, clock.Tokyo)
+	id, err := ledger.Append(ctx, e.pool, ledger.Entry{PartnerID: acme, At: late, Kind: ledger.Adjustment, Amount: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at time.Time
+	if err := e.pool.QueryRow(ctx, `SELECT at FROM ledger_entries WHERE id = $1`, id).Scan(&at); err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 1, 0, 0, 0, 0, clock.Tokyo); !at.Equal(want) {
+		t.Errorf("stamped %s, want %s", at.In(clock.Tokyo), want)
+	}
+	other, err := ledger.Append(ctx, e.pool, ledger.Entry{PartnerID: 2, At: late, Kind: ledger.Adjustment, Amount: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT at FROM ledger_entries WHERE id = $1`, other).Scan(&at); err != nil || !at.Equal(late) {
+		t.Errorf("another partner's entry moved: %s %v", at, err)
 	}
 }

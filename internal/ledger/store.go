@@ -7,6 +7,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/i18n"
@@ -139,8 +140,12 @@ const MaxAdjustment money.Yen = 10_000_000_000
 
 // Adjust records a manual adjustment by operator Finance (B-1): amount
 // credits (positive) or charges (negative) the balance, with a reason. It
-// returns valid.Errors for a zero or out-of-range amount or a missing reason.
-func (s *Store) Adjust(ctx context.Context, partnerID int64, amount money.Yen, reason string, actor audit.Entry) error {
+// returns the actor's refusal (auth.AdjustBalances), or valid.Errors for a
+// zero or out-of-range amount or a missing reason.
+func (s *Store) Adjust(ctx context.Context, partnerID int64, amount money.Yen, reason string, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.AdjustBalances, partnerID); err != nil {
+		return err
+	}
 	reason = strings.TrimSpace(reason)
 	e := valid.Errors{}
 	if amount == 0 || amount > MaxAdjustment || amount < -MaxAdjustment {
@@ -157,12 +162,12 @@ func (s *Store) Adjust(ctx context.Context, partnerID int64, amount money.Yen, r
 			return err
 		}
 		now := s.Clock.Now()
-		entry := Entry{PartnerID: partnerID, At: now, Kind: Adjustment, Amount: amount, Reason: reason, CreatedBy: actor.ActorUserID}
+		entry := Entry{PartnerID: partnerID, At: now, Kind: Adjustment, Amount: amount, Reason: reason, CreatedBy: actor.UserID()}
 		if _, err := s.Credit(ctx, q, entry); err != nil {
 			return err
 		}
-		actor = actor.In(partnerID).Of(now, audit.LedgerAdjusted, "partner", partnerID)
-		actor.Details = map[string]any{"amount": amount, "reason": reason}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().In(partnerID).Of(now, audit.LedgerAdjusted, "partner", partnerID)
+		e.Details = map[string]any{"amount": amount, "reason": reason}
+		return audit.Record(ctx, q, e)
 	})
 }
