@@ -9,7 +9,7 @@ import (
 	"log/slog"
 
 	"github.com/ccp-partner/portal/internal/app"
-	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
 )
 
@@ -42,7 +42,7 @@ func closeCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		var r billing.Report
-		r, err = a.Billing.CloseByHand(ctx, m, audit.Entry{ActorUsername: "cli"})
+		r, err = a.Billing.CloseByHand(ctx, m, auth.System("cli"))
 		ran = !errors.Is(err, billing.ErrCloseRunning)
 		if err == nil {
 			reports = append(reports, r)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/ccp-partner/portal/internal/account"
-	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/demo"
@@ -29,30 +28,34 @@ func newStore(t *testing.T) *account.Store {
 	return &account.Store{DB: pool, Clock: c, I18n: b, Auth: auth.NewService(pool, c, b, "http://portal.test")}
 }
 
-var operator = audit.Entry{ActorUserID: 2, ActorUsername: "op-sales"}
+var operator = demo.Actor("op-sales")
+
+// system passes every check (auth.System): the invariants below hold
+// whoever acts, so they are tested without the actor's rules.
+var system = auth.System("test")
 
 func TestAnAccountKeepsAnActiveGroupAndAnActiveAdministrator(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	groups, _ := s.Groups(ctx, 1)
-	if err := s.SetGroupActive(ctx, 1, groups[0].ID, false, operator); !errors.Is(err, account.ErrLastGroup) {
+	if err := s.SetGroupActive(ctx, 1, groups[0].ID, false, system); !errors.Is(err, account.ErrLastGroup) {
 		t.Errorf("deactivating the last group: %v", err)
 	}
 	// Users 6-8 are Acme's admin, finance manager and standard user.
-	if err := s.SetRoles(ctx, 1, 6, []auth.Role{auth.RoleStandard}, operator); !errors.Is(err, account.ErrLastAdmin) {
+	if err := s.SetRoles(ctx, 1, 6, []auth.Role{auth.RoleStandard}, system); !errors.Is(err, account.ErrLastAdmin) {
 		t.Errorf("removing the last Administrator's role: %v", err)
 	}
-	if err := s.SetActive(ctx, 1, 6, false, operator); !errors.Is(err, account.ErrLastAdmin) {
+	if err := s.SetActive(ctx, 1, 6, false, system); !errors.Is(err, account.ErrLastAdmin) {
 		t.Errorf("deactivating the last Administrator: %v", err)
 	}
-	if err := s.SetRoles(ctx, 1, 7, []auth.Role{auth.RoleAdmin}, operator); err != nil {
+	if err := s.SetRoles(ctx, 1, 7, []auth.Role{auth.RoleAdmin}, system); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetActive(ctx, 1, 6, false, operator); err != nil {
+	if err := s.SetActive(ctx, 1, 6, false, system); err != nil {
 		t.Errorf("with a second Administrator: %v", err)
 	}
 	// Another partner's user is not found.
-	if err := s.SetActive(ctx, 2, 7, false, operator); !errors.Is(err, account.ErrNotFound) {
+	if err := s.SetActive(ctx, 2, 7, false, system); !errors.Is(err, account.ErrNotFound) {
 		t.Errorf("partner 2 changing partner 1's user: %v", err)
 	}
 }
@@ -63,7 +66,7 @@ func TestApprovalDerivesAFreeUsername(t *testing.T) {
 	in := account.Signup{Language: "ja", FirstName: "Taro", LastName: "Acme", JobTitle: "CEO", Email: "Acme-Admin@Other.example",
 		Phone: "+81 3-1234-5678", JobFunction: "executive", CompanyName: "Other K.K.", Country: "jp", State: "東京都",
 		City: "港区", Street: "1-1", PostalCode: "１０５－０００１"}
-	id, err := s.SubmitSignup(ctx, in, audit.Entry{})
+	id, err := s.SubmitSignup(ctx, in, auth.Actor{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,9 +97,13 @@ func (s *Store) ProposedBillingContact(ctx context.Context, p *auth.Principal) (
 }
 
 // SaveBillingContact validates and stores partnerID's contact with an audit
-// entry holding the previous and the new values. It returns valid.Errors
-// for refused input, writing nothing.
-func (s *Store) SaveBillingContact(ctx context.Context, partnerID int64, b BillingContact, actor audit.Entry) error {
+// entry holding the previous and the new values. It returns the actor's
+// refusal (auth.ManageFinance for partnerID) or valid.Errors for refused
+// input, writing nothing.
+func (s *Store) SaveBillingContact(ctx context.Context, partnerID int64, b BillingContact, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.ManageFinance, partnerID); err != nil {
+		return err
+	}
 	b.Normalize()
 	if e := b.Validate(); len(e) > 0 {
 		return e
@@ -115,8 +119,8 @@ func (s *Store) SaveBillingContact(ctx context.Context, partnerID int64, b Billi
 		if err != nil {
 			return err
 		}
-		actor = actor.In(partnerID).Of(now, audit.BillingContactSaved, "billing_contact", partnerID)
-		actor.Details = map[string]any{"contact": b}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().In(partnerID).Of(now, audit.BillingContactSaved, "billing_contact", partnerID)
+		e.Details = map[string]any{"contact": b}
+		return audit.Record(ctx, q, e)
 	})
 }

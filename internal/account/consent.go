@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -29,9 +30,13 @@ func (c Consent) ValidOn(day time.Time) bool {
 	return !d.Before(c.SignedOn) && !d.After(c.ValidUntil)
 }
 
-// RecordConsent stores a consent for partnerID. It returns valid.Errors
-// when the dates are missing or valid-until precedes the signing date.
-func (s *Store) RecordConsent(ctx context.Context, partnerID int64, c Consent, actor audit.Entry) (int64, error) {
+// RecordConsent stores a consent for partnerID. It returns the actor's
+// refusal (auth.ReviewPartners), or valid.Errors when the dates are missing
+// or valid-until precedes the signing date.
+func (s *Store) RecordConsent(ctx context.Context, partnerID int64, c Consent, actor auth.Actor) (int64, error) {
+	if err := actor.RequirePartner(auth.ReviewPartners, partnerID); err != nil {
+		return 0, err
+	}
 	c.Note = strings.TrimSpace(c.Note)
 	e := valid.Errors{}
 	if c.SignedOn.IsZero() {
@@ -52,12 +57,12 @@ func (s *Store) RecordConsent(ctx context.Context, partnerID int64, c Consent, a
 		if err := q.QueryRow(ctx, `
 			INSERT INTO proxy_consents (partner_id, signed_on, valid_until, recorded_by, recorded_at, note)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			partnerID, c.SignedOn, c.ValidUntil, actor.ActorUserID, now, c.Note).Scan(&id); err != nil {
+			partnerID, c.SignedOn, c.ValidUntil, actor.UserID(), now, c.Note).Scan(&id); err != nil {
 			return err
 		}
-		actor = actor.In(partnerID).Of(now, audit.ConsentRecorded, "proxy_consent", id)
-		actor.Details = map[string]any{"signed_on": c.SignedOn.Format(time.DateOnly), "valid_until": c.ValidUntil.Format(time.DateOnly)}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().In(partnerID).Of(now, audit.ConsentRecorded, "proxy_consent", id)
+		e.Details = map[string]any{"signed_on": c.SignedOn.Format(time.DateOnly), "valid_until": c.ValidUntil.Format(time.DateOnly)}
+		return audit.Record(ctx, q, e)
 	})
 	return id, err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
@@ -43,9 +44,13 @@ func (s *Store) DeliveryAccessList(ctx context.Context) ([]DeliveryAccess, error
 }
 
 // EnterPartner lets delivery staff (actor) work inside partnerID's account
-// in the session with token. It returns ErrNoConsent without a consent
-// valid today, and writes nothing then.
-func (s *Store) EnterPartner(ctx context.Context, token string, partnerID int64, actor audit.Entry) error {
+// in the session with token. It returns the actor's refusal
+// (auth.EnterPartnerAccount), or ErrNoConsent without a consent valid
+// today, and writes nothing then.
+func (s *Store) EnterPartner(ctx context.Context, token string, partnerID int64, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.EnterPartnerAccount, partnerID); err != nil {
+		return err
+	}
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		now := s.Clock.Now()
 		var ok bool
@@ -63,8 +68,13 @@ func (s *Store) EnterPartner(ctx context.Context, token string, partnerID int64,
 	})
 }
 
-// LeavePartner returns the session with token to the operator console.
-func (s *Store) LeavePartner(ctx context.Context, token string, partnerID int64, actor audit.Entry) error {
+// LeavePartner returns the session with token, working inside partnerID's
+// account, to the operator console (auth.LeavePartnerAccount: the actor
+// is delivery staff inside that account).
+func (s *Store) LeavePartner(ctx context.Context, token string, partnerID int64, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.LeavePartnerAccount, partnerID); err != nil {
+		return err
+	}
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		if err := s.Auth.Sessions.ActFor(ctx, q, token, 0); err != nil {
 			return err
@@ -73,8 +83,8 @@ func (s *Store) LeavePartner(ctx context.Context, token string, partnerID int64,
 	})
 }
 
-func (s *Store) auditDelivery(ctx context.Context, q postgres.Querier, actor audit.Entry, partnerID int64, action audit.Action, now time.Time) error {
-	actor = actor.In(partnerID).Of(now, action, "partner", partnerID)
-	actor.ActingForPartnerID = partnerID
-	return audit.Record(ctx, q, actor)
+func (s *Store) auditDelivery(ctx context.Context, q postgres.Querier, actor auth.Actor, partnerID int64, action audit.Action, now time.Time) error {
+	e := actor.Entry().In(partnerID).Of(now, action, "partner", partnerID)
+	e.ActingForPartnerID = partnerID
+	return audit.Record(ctx, q, e)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -46,9 +47,13 @@ func groupName(name string) (string, valid.Errors) {
 	return name, e
 }
 
-// CreateGroup adds a group to partnerID. It returns valid.Errors for a
-// blank, too long or duplicate name.
-func (s *Store) CreateGroup(ctx context.Context, partnerID int64, name string, actor audit.Entry) (int64, error) {
+// CreateGroup adds a group to partnerID. It returns the actor's refusal
+// (auth.ManageAccount for partnerID), or valid.Errors for a blank, too long
+// or duplicate name.
+func (s *Store) CreateGroup(ctx context.Context, partnerID int64, name string, actor auth.Actor) (int64, error) {
+	if err := actor.RequirePartner(auth.ManageAccount, partnerID); err != nil {
+		return 0, err
+	}
 	name, e := groupName(name)
 	if len(e) > 0 {
 		return 0, e
@@ -65,8 +70,11 @@ func (s *Store) CreateGroup(ctx context.Context, partnerID int64, name string, a
 	return id, groupErr(err)
 }
 
-// RenameGroup renames group id of partnerID.
-func (s *Store) RenameGroup(ctx context.Context, partnerID, id int64, name string, actor audit.Entry) error {
+// RenameGroup renames group id of partnerID (auth.ManageAccount).
+func (s *Store) RenameGroup(ctx context.Context, partnerID, id int64, name string, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.ManageAccount, partnerID); err != nil {
+		return err
+	}
 	name, e := groupName(name)
 	if len(e) > 0 {
 		return e
@@ -78,8 +86,11 @@ func (s *Store) RenameGroup(ctx context.Context, partnerID, id int64, name strin
 }
 
 // SetGroupActive deactivates or reactivates group id of partnerID; the last
-// active group cannot be deactivated.
-func (s *Store) SetGroupActive(ctx context.Context, partnerID, id int64, active bool, actor audit.Entry) error {
+// active group cannot be deactivated (auth.ManageAccount).
+func (s *Store) SetGroupActive(ctx context.Context, partnerID, id int64, active bool, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.ManageAccount, partnerID); err != nil {
+		return err
+	}
 	action := map[bool]audit.Action{true: audit.GroupReactivated, false: audit.GroupDeactivated}[active]
 	return s.changeGroup(ctx, partnerID, id, actor, action, func(q postgres.Querier, old Group) (map[string]any, error) {
 		if _, err := q.Exec(ctx, `UPDATE management_groups SET active = $2 WHERE id = $1`, id, active); err != nil {
@@ -96,7 +107,7 @@ func (s *Store) SetGroupActive(ctx context.Context, partnerID, id int64, active 
 	})
 }
 
-func (s *Store) changeGroup(ctx context.Context, partnerID, id int64, actor audit.Entry, action audit.Action,
+func (s *Store) changeGroup(ctx context.Context, partnerID, id int64, actor auth.Actor, action audit.Action,
 	change func(q postgres.Querier, old Group) (map[string]any, error)) error {
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		var g Group
@@ -116,10 +127,10 @@ func (s *Store) changeGroup(ctx context.Context, partnerID, id int64, actor audi
 	})
 }
 
-func (s *Store) auditGroup(ctx context.Context, q postgres.Querier, actor audit.Entry, partnerID, id int64, action audit.Action, details map[string]any) error {
-	actor = actor.In(partnerID).Of(s.Clock.Now(), action, "management_group", id)
-	actor.Details = details
-	return audit.Record(ctx, q, actor)
+func (s *Store) auditGroup(ctx context.Context, q postgres.Querier, actor auth.Actor, partnerID, id int64, action audit.Action, details map[string]any) error {
+	e := actor.Entry().In(partnerID).Of(s.Clock.Now(), action, "management_group", id)
+	e.Details = details
+	return audit.Record(ctx, q, e)
 }
 
 func groupErr(err error) error {

@@ -22,9 +22,12 @@ type Approval struct {
 // ApproveSignup creates the partner account, its first management group
 // (named after the company) and its Administrator, and emails the
 // Administrator a single-use link to set a password — all in one
-// transaction with the audit entry. It returns ErrNotFound or
-// ErrAlreadyReviewed.
-func (s *Store) ApproveSignup(ctx context.Context, id int64, actor audit.Entry) (Approval, error) {
+// transaction with the audit entry. It returns the actor's refusal
+// (auth.ReviewPartners), ErrNotFound or ErrAlreadyReviewed.
+func (s *Store) ApproveSignup(ctx context.Context, id int64, actor auth.Actor) (Approval, error) {
+	if err := actor.Require(auth.ReviewPartners); err != nil {
+		return Approval{}, err
+	}
 	var a Approval
 	err := postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		sg, err := s.getSignup(ctx, q, id, true)
@@ -53,20 +56,23 @@ func (s *Store) ApproveSignup(ctx context.Context, id int64, actor audit.Entry) 
 			return err
 		}
 		if _, err := q.Exec(ctx, `UPDATE signups SET status = 'approved', reviewed_by = $2, reviewed_at = $3, partner_id = $4 WHERE id = $1`,
-			id, actor.ActorUserID, now, a.PartnerID); err != nil {
+			id, actor.UserID(), now, a.PartnerID); err != nil {
 			return err
 		}
-		actor = actor.Of(now, audit.SignupApproved, "signup", id)
-		actor.Details = map[string]any{"partner_id": a.PartnerID, "company": sg.CompanyName, "administrator": a.Username}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().Of(now, audit.SignupApproved, "signup", id)
+		e.Details = map[string]any{"partner_id": a.PartnerID, "company": sg.CompanyName, "administrator": a.Username}
+		return audit.Record(ctx, q, e)
 	})
 	return a, err
 }
 
 // RejectSignup marks the application rejected and emails the applicant the
-// reason. It returns valid.Errors when the reason is missing, ErrNotFound or
-// ErrAlreadyReviewed.
-func (s *Store) RejectSignup(ctx context.Context, id int64, reason string, actor audit.Entry) error {
+// reason. It returns the actor's refusal (auth.ReviewPartners), valid.Errors
+// when the reason is missing, ErrNotFound or ErrAlreadyReviewed.
+func (s *Store) RejectSignup(ctx context.Context, id int64, reason string, actor auth.Actor) error {
+	if err := actor.Require(auth.ReviewPartners); err != nil {
+		return err
+	}
 	reason = strings.TrimSpace(reason)
 	e := valid.Errors{}
 	e.Text("reason", reason, 2000)
@@ -83,7 +89,7 @@ func (s *Store) RejectSignup(ctx context.Context, id int64, reason string, actor
 		}
 		now := s.Clock.Now()
 		if _, err := q.Exec(ctx, `UPDATE signups SET status = 'rejected', reviewed_by = $2, reviewed_at = $3, reject_reason = $4 WHERE id = $1`,
-			id, actor.ActorUserID, now, reason); err != nil {
+			id, actor.UserID(), now, reason); err != nil {
 			return err
 		}
 		l := s.I18n.Localizer(sg.Language)
@@ -91,9 +97,9 @@ func (s *Store) RejectSignup(ctx context.Context, id int64, reason string, actor
 		if err := mail.Enqueue(ctx, q, now, mail.Translated(l, []string{sg.Email}, "mail.signup_rejected", data)); err != nil {
 			return err
 		}
-		actor = actor.Of(now, audit.SignupRejected, "signup", id)
-		actor.Details = map[string]any{"company": sg.CompanyName, "reason": reason}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().Of(now, audit.SignupRejected, "signup", id)
+		e.Details = map[string]any{"company": sg.CompanyName, "reason": reason}
+		return audit.Record(ctx, q, e)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/money"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -63,8 +64,12 @@ func (s *Store) PaymentSettings(ctx context.Context, partnerID int64) (PaymentSe
 	return p, err
 }
 
-// SavePaymentSettings stores p for partnerID after ValidateOnGoing.
-func (s *Store) SavePaymentSettings(ctx context.Context, partnerID int64, p PaymentSettings, actor audit.Entry) error {
+// SavePaymentSettings stores p for partnerID after ValidateOnGoing
+// (auth.ManageFinance).
+func (s *Store) SavePaymentSettings(ctx context.Context, partnerID int64, p PaymentSettings, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.ManageFinance, partnerID); err != nil {
+		return err
+	}
 	if e := p.ValidateOnGoing(); len(e) > 0 {
 		return e
 	}
@@ -76,9 +81,9 @@ func (s *Store) SavePaymentSettings(ctx context.Context, partnerID int64, p Paym
 			partnerID, p.Allowed, p.Default, now); err != nil {
 			return err
 		}
-		actor = actor.In(partnerID).Of(now, audit.PaymentSettingsSaved, "payment_settings", partnerID)
-		actor.Details = map[string]any{"allowed": p.Allowed, "default": p.Default}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().In(partnerID).Of(now, audit.PaymentSettingsSaved, "payment_settings", partnerID)
+		e.Details = map[string]any{"allowed": p.Allowed, "default": p.Default}
+		return audit.Record(ctx, q, e)
 	})
 }
 
@@ -120,8 +125,11 @@ func (s *Store) Notification(ctx context.Context, partnerID int64) (Notification
 }
 
 // SaveNotification stores the threshold and the account-notification
-// addresses (required when a threshold is set).
-func (s *Store) SaveNotification(ctx context.Context, partnerID int64, n Notification, actor audit.Entry) error {
+// addresses (required when a threshold is set); auth.ManageFinance.
+func (s *Store) SaveNotification(ctx context.Context, partnerID int64, n Notification, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.ManageFinance, partnerID); err != nil {
+		return err
+	}
 	e := valid.Errors{}
 	if n.Threshold != nil {
 		e.Range("threshold", int64(*n.Threshold), 0, int64(MaxThreshold))
@@ -145,8 +153,8 @@ func (s *Store) SaveNotification(ctx context.Context, partnerID int64, n Notific
 			partnerID, n.Threshold, n.Emails); err != nil {
 			return err
 		}
-		actor = actor.In(partnerID).Of(s.Clock.Now(), audit.NotificationSaved, "partner", partnerID)
-		actor.Details = map[string]any{"threshold": n.Threshold, "emails": n.Emails}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().In(partnerID).Of(s.Clock.Now(), audit.NotificationSaved, "partner", partnerID)
+		e.Details = map[string]any{"threshold": n.Threshold, "emails": n.Emails}
+		return audit.Record(ctx, q, e)
 	})
 }

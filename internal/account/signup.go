@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/jp"
 	"github.com/ccp-partner/portal/internal/mail"
@@ -125,9 +126,10 @@ const MaxSignupsPerHour = 5
 var ErrTooManySignups = fault.New(fault.TooMany, "account: too many applications from this address", "")
 
 // SubmitSignup stores a pending application, emails the applicant a
-// confirmation in their language and audits it. It returns valid.Errors for
-// refused input or ErrTooManySignups, writing nothing.
-func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) (int64, error) {
+// confirmation in their language and audits it. Anyone may apply: actor is
+// nobody signed in, whose client address the limit counts. It returns
+// valid.Errors for refused input or ErrTooManySignups, writing nothing.
+func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor auth.Actor) (int64, error) {
 	in.Normalize()
 	if e := in.Validate(); len(e) > 0 {
 		return 0, e
@@ -154,10 +156,10 @@ func (s *Store) SubmitSignup(ctx context.Context, in Signup, actor audit.Entry) 
 		if err := mail.Enqueue(ctx, q, now, mail.Translated(l, []string{in.Email}, "mail.signup", data)); err != nil {
 			return err
 		}
-		actor = actor.Of(now, audit.SignupSubmitted, "signup", id)
-		actor.ActorUsername = in.Email
-		actor.Details = map[string]any{"company": in.CompanyName}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().Of(now, audit.SignupSubmitted, "signup", id)
+		e.ActorUsername = in.Email
+		e.Details = map[string]any{"company": in.CompanyName}
+		return audit.Record(ctx, q, e)
 	})
 	return id, err
 }

@@ -59,8 +59,12 @@ func validRoles(e valid.Errors, roles []auth.Role) {
 }
 
 // AddUser creates a user of partnerID without a password and emails them a
-// link to set one. It returns valid.Errors (also for a username in use).
-func (s *Store) AddUser(ctx context.Context, partnerID int64, u NewUser, actor audit.Entry) (int64, error) {
+// link to set one. It returns the actor's refusal (auth.ManageAccount for
+// partnerID) or valid.Errors (also for a username in use).
+func (s *Store) AddUser(ctx context.Context, partnerID int64, u NewUser, actor auth.Actor) (int64, error) {
+	if err := actor.RequirePartner(auth.ManageAccount, partnerID); err != nil {
+		return 0, err
+	}
 	u.Username = auth.NormalizeUsername(u.Username)
 	u.Email, u.DisplayName = strings.TrimSpace(u.Email), strings.TrimSpace(u.DisplayName)
 	if e := u.Validate(); len(e) > 0 {
@@ -76,9 +80,9 @@ func (s *Store) AddUser(ctx context.Context, partnerID int64, u NewUser, actor a
 		if id, err = s.createUser(ctx, q, partnerID, u, partner); err != nil {
 			return err
 		}
-		actor = actor.In(partnerID).Of(s.Clock.Now(), audit.UserCreated, "user", id)
-		actor.Details = map[string]any{"username": u.Username, "roles": u.Roles, "email": u.Email}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().In(partnerID).Of(s.Clock.Now(), audit.UserCreated, "user", id)
+		e.Details = map[string]any{"username": u.Username, "roles": u.Roles, "email": u.Email}
+		return audit.Record(ctx, q, e)
 	})
 	if postgres.IsUniqueViolation(err, "users_username") {
 		return 0, valid.Errors{"username": {ID: "users.username_taken"}}
@@ -109,14 +113,17 @@ func (s *Store) createUser(ctx context.Context, q postgres.Querier, partnerID in
 
 // SetRoles changes the roles of user id of partnerID. An Administrator
 // cannot remove their own Administrator role, and the last active
-// Administrator keeps it.
-func (s *Store) SetRoles(ctx context.Context, partnerID, id int64, roles []auth.Role, actor audit.Entry) error {
+// Administrator keeps it. It needs auth.ManageAccount for partnerID.
+func (s *Store) SetRoles(ctx context.Context, partnerID, id int64, roles []auth.Role, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.ManageAccount, partnerID); err != nil {
+		return err
+	}
 	e := valid.Errors{}
 	validRoles(e, roles)
 	if len(e) > 0 {
 		return e
 	}
-	if id == actor.ActorUserID && !slices.Contains(roles, auth.RoleAdmin) {
+	if id == actor.UserID() && !slices.Contains(roles, auth.RoleAdmin) {
 		return ErrOwnAccount
 	}
 	return s.changeUser(ctx, partnerID, id, actor, audit.UserRolesChanged, func(q postgres.Querier, before User) (map[string]any, error) {
@@ -126,9 +133,12 @@ func (s *Store) SetRoles(ctx context.Context, partnerID, id int64, roles []auth.
 }
 
 // SetActive deactivates (ending the user's sessions at once) or reactivates
-// user id of partnerID.
-func (s *Store) SetActive(ctx context.Context, partnerID, id int64, active bool, actor audit.Entry) error {
-	if id == actor.ActorUserID && !active {
+// user id of partnerID. It needs auth.ManageAccount for partnerID.
+func (s *Store) SetActive(ctx context.Context, partnerID, id int64, active bool, actor auth.Actor) error {
+	if err := actor.RequirePartner(auth.ManageAccount, partnerID); err != nil {
+		return err
+	}
+	if id == actor.UserID() && !active {
 		return ErrOwnAccount
 	}
 	action := audit.UserReactivated
@@ -149,7 +159,7 @@ func (s *Store) SetActive(ctx context.Context, partnerID, id int64, active bool,
 // changeUser locks the partner's users, applies change to user id, checks
 // that an active Administrator remains, and audits the change with the
 // details change returns.
-func (s *Store) changeUser(ctx context.Context, partnerID, id int64, actor audit.Entry, action audit.Action,
+func (s *Store) changeUser(ctx context.Context, partnerID, id int64, actor auth.Actor, action audit.Action,
 	change func(q postgres.Querier, before User) (map[string]any, error)) error {
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		if _, err := q.Exec(ctx, `SELECT id FROM users WHERE partner_id = $1 FOR UPDATE`, partnerID); err != nil {
@@ -170,12 +180,12 @@ func (s *Store) changeUser(ctx context.Context, partnerID, id int64, actor audit
 		if admins == 0 {
 			return ErrLastAdmin
 		}
-		actor = actor.In(partnerID).Of(s.Clock.Now(), action, "user", id)
+		e := actor.Entry().In(partnerID).Of(s.Clock.Now(), action, "user", id)
 		if details == nil {
 			details = map[string]any{}
 		}
 		details["username"] = before.Username
-		actor.Details = details
-		return audit.Record(ctx, q, actor)
+		e.Details = details
+		return audit.Record(ctx, q, e)
 	})
 }

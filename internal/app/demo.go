@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/demo"
@@ -46,8 +46,8 @@ type history struct {
 	a     *App
 	ctx   context.Context
 	first time.Time
-	acme  audit.Entry
-	op    audit.Entry
+	acme  auth.Actor // acme-admin
+	op    auth.Actor // op-finance
 	err   error
 	keys  int
 }
@@ -101,8 +101,8 @@ func (h *history) actors() error {
 	var acmeAdmin, opFinance int64
 	err := h.a.Pool.QueryRow(h.ctx, `SELECT (SELECT id FROM users WHERE username = 'acme-admin'),
 		(SELECT id FROM users WHERE username = 'op-finance')`).Scan(&acmeAdmin, &opFinance)
-	h.acme = audit.Entry{ActorUserID: acmeAdmin, ActorUsername: "acme-admin", PartnerID: 1}
-	h.op = audit.Entry{ActorUserID: opFinance, ActorUsername: "op-finance"}
+	h.acme = auth.Actor{Principal: &auth.Principal{UserID: acmeAdmin, Username: "acme-admin", PartnerID: 1, Roles: []auth.Role{auth.RoleAdmin}}}
+	h.op = auth.Actor{Principal: &auth.Principal{UserID: opFinance, Username: "op-finance", Roles: []auth.Role{auth.RoleFinance}}}
 	return err
 }
 
@@ -114,13 +114,13 @@ func (h *history) order(customer, memo string, line voucher.LineInput) int64 {
 	in := voucher.Input{GroupID: 1, Customer: customer, Memo: memo, Lines: []voucher.LineInput{line},
 		IdempotencyKey: fmt.Sprintf("demo-%d", h.keys)}
 	var id int64
-	id, _, h.err = h.a.Vouchers.Create(h.ctx, in, h.acme)
+	id, _, h.err = h.a.Vouchers.Create(h.ctx, 1, in, h.acme)
 	return id
 }
 
 func (h *history) cancel(id int64) {
 	if h.err == nil {
-		h.err = h.a.Vouchers.Cancel(h.ctx, id, h.acme)
+		h.err = h.a.Vouchers.Cancel(h.ctx, 1, id, h.acme)
 	}
 }
 

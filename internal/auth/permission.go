@@ -16,7 +16,11 @@ const (
 	ChangeVouchers  Permission = "vouchers.change"  // cancel orders, reissue codes
 	ManageFinance   Permission = "finance.settings" // billing contact, payment, notification
 	SeeInvoices     Permission = "finance.invoices" // invoices, statements, credit notes
+	MakeQuotes      Permission = "finance.quotes"   // save, print, send and delete quotes
 	ManageAccount   Permission = "account.manage"   // users, management groups, the audit log
+	// Operator delivery staff inside a partner's account (partner staff
+	// with the delivery role).
+	LeavePartnerAccount Permission = "delivery.leave" // back to the console
 	// Operator staff.
 	UseConsole          Permission = "console"         // the overview and the partner list: any operator role
 	ReviewPartners      Permission = "partners.review" // sign-ups, products, contracts, consents
@@ -40,7 +44,9 @@ var grants = map[Permission]grant{
 	ChangeVouchers:      {roles: []Role{RoleAdmin, RoleFinanceManager}},
 	ManageFinance:       {roles: []Role{RoleAdmin, RoleFinanceManager}},
 	SeeInvoices:         {roles: []Role{RoleAdmin, RoleFinanceManager}},
+	MakeQuotes:          {roles: []Role{RoleAdmin, RoleFinanceManager}},
 	ManageAccount:       {roles: []Role{RoleAdmin}},
+	LeavePartnerAccount: {roles: []Role{RoleDelivery}},
 	UseConsole:          {operator: true},
 	ReviewPartners:      {operator: true, roles: []Role{RoleSales}},
 	EnterPartnerAccount: {operator: true, roles: []Role{RoleDelivery}},

@@ -28,6 +28,9 @@ func TestWhoMayDoWhat(t *testing.T) {
 		{delivering, auth.OrderVouchers, true},
 		{delivering, auth.ChangeVouchers, false},
 		{delivering, auth.ManageFinance, false},
+		{delivering, auth.LeavePartnerAccount, true},
+		{opDelivery, auth.LeavePartnerAccount, false}, // not inside an account
+		{admin, auth.LeavePartnerAccount, false},
 		{opDelivery, auth.OrderVouchers, false}, // not inside an account
 		{opDelivery, auth.EnterPartnerAccount, true},
 		{sales, auth.ReviewPartners, true},

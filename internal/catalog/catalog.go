@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/postgres"
@@ -114,25 +115,29 @@ func (s *Store) Get(ctx context.Context, id int64) (Product, error) {
 }
 
 // Save creates p (ID 0) or updates it, with an audit entry by actor. It
-// returns valid.Errors for bad input, including a code already in use.
-func (s *Store) Save(ctx context.Context, p Product, actor audit.Entry) (int64, error) {
+// returns the actor's refusal (auth.ReviewPartners), or valid.Errors for
+// bad input, including a code already in use.
+func (s *Store) Save(ctx context.Context, p Product, actor auth.Actor) (int64, error) {
+	if err := actor.Require(auth.ReviewPartners); err != nil {
+		return 0, err
+	}
 	if e := p.Validate(); len(e) > 0 {
 		return 0, e
 	}
-	actor.At = s.Clock.Now()
+	now := s.Clock.Now()
 	err := postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		var err error
 		if p.ID == 0 {
-			p.ID, err = insert(ctx, q, p, actor.At)
+			p.ID, err = insert(ctx, q, p, now)
 		} else {
 			err = s.update(ctx, q, p)
 		}
 		if err != nil {
 			return err
 		}
-		actor = actor.Of(actor.At, audit.ProductSaved, "product", p.ID)
-		actor.Details = map[string]any{"product": p}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().Of(now, audit.ProductSaved, "product", p.ID)
+		e.Details = map[string]any{"product": p}
+		return audit.Record(ctx, q, e)
 	})
 	if postgres.IsUniqueViolation(err, "products_code_key") {
 		return 0, valid.Errors{"code": {ID: "catalog.code_taken"}}

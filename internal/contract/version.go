@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/fault"
@@ -190,27 +191,31 @@ func (s *Store) With(q postgres.Querier) *Store {
 }
 
 // Create appends a version for partnerID and audits it with actor. It
-// returns valid.Errors for refused input and writes nothing then.
-func (s *Store) Create(ctx context.Context, partnerID int64, v NewVersion, actor audit.Entry) (int64, error) {
+// returns the actor's refusal (auth.ReviewPartners), or valid.Errors for
+// refused input, and writes nothing then.
+func (s *Store) Create(ctx context.Context, partnerID int64, v NewVersion, actor auth.Actor) (int64, error) {
+	if err := actor.RequirePartner(auth.ReviewPartners, partnerID); err != nil {
+		return 0, err
+	}
 	products, err := s.productMap(ctx)
 	if err != nil {
 		return 0, err
 	}
-	actor.At = s.Clock.Now()
-	if e := v.Validate(products, actor.At); len(e) > 0 {
+	now := s.Clock.Now()
+	if e := v.Validate(products, now); len(e) > 0 {
 		return 0, e
 	}
 	var id int64
 	err = postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		var err error
-		if id, err = Insert(ctx, q, partnerID, v, actor.ActorUserID, actor.At); err != nil {
+		if id, err = Insert(ctx, q, partnerID, v, actor.UserID(), now); err != nil {
 			return err
 		}
-		actor = actor.In(partnerID).Of(actor.At, audit.ContractVersionCreated, "contract_version", id)
-		actor.Details = map[string]any{"effective_from": v.EffectiveFrom.Format(time.DateOnly), "start": v.StartDate.Format(time.DateOnly),
+		e := actor.Entry().In(partnerID).Of(now, audit.ContractVersionCreated, "contract_version", id)
+		e.Details = map[string]any{"effective_from": v.EffectiveFrom.Format(time.DateOnly), "start": v.StartDate.Format(time.DateOnly),
 			"end": v.EndDate.Format(time.DateOnly), "payment_terms": v.PaymentTerms, "credit_limit": v.CreditLimit,
 			"tax_rate": v.TaxRate, "entries": len(v.Entries)}
-		return audit.Record(ctx, q, actor)
+		return audit.Record(ctx, q, e)
 	})
 	return id, err
 }

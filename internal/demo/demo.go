@@ -166,3 +166,28 @@ func Usernames() []string {
 	}
 	return out
 }
+
+// Actor returns the demo login username as an actor with its roles, for
+// the tests of domain actions: its user id and its partner's are the ones
+// Load gives in a new database (users and partners numbered from 1 in
+// the order of Staff and Partners). It panics on an unknown username.
+func Actor(username string) auth.Actor {
+	id := int64(0)
+	principal := func(p Person, partnerID int64, partner string) auth.Actor {
+		return auth.Actor{Principal: &auth.Principal{UserID: id, Username: p.Username, DisplayName: p.Name, Email: p.Email,
+			PartnerID: partnerID, PartnerName: partner, Roles: p.Roles, Language: p.Language}}
+	}
+	for _, p := range Staff {
+		if id++; p.Username == username {
+			return principal(p, 0, "")
+		}
+	}
+	for i, c := range Partners {
+		for _, p := range c.Users {
+			if id++; p.Username == username {
+				return principal(p, int64(i+1), c.Name)
+			}
+		}
+	}
+	panic("demo: no login " + username)
+}

@@ -24,12 +24,12 @@ func BenchmarkOrder1000Codes(b *testing.B) {
 	setCreditLimitTB(b, e, 10_000_000_000)
 	b.Run("order", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := e.svc.Create(ctx, order(gsid(1000, 1, 0)), acme); err != nil {
+			if _, _, err := e.svc.Create(ctx, 1, order(gsid(1000, 1, 0)), acme); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	orderID, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme)
+	orderID, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
@@ -117,26 +118,30 @@ func nameProblem(err error) (field, messageID string) {
 // Create places the order: the credit check and charge, the order, its
 // lines and codes, the audit entry and the delivery email commit in one
 // transaction. A repeated idempotency key returns the first order with
-// created false. Refusals: valid.Errors, *Refusal (ErrNoContract,
-// ErrBillingIncomplete, ErrPaymentNotBalance, insufficient funds).
-func (s *Service) Create(ctx context.Context, in Input, actor audit.Entry) (id int64, created bool, err error) {
+// created false. Refusals: the actor's (auth.OrderVouchers for partnerID),
+// valid.Errors, *Refusal (ErrNoContract, ErrBillingIncomplete,
+// ErrPaymentNotBalance, insufficient funds).
+func (s *Service) Create(ctx context.Context, partnerID int64, in Input, actor auth.Actor) (id int64, created bool, err error) {
+	if err := actor.RequirePartner(auth.OrderVouchers, partnerID); err != nil {
+		return 0, false, err
+	}
 	if e := in.Validate(); len(e) > 0 {
 		return 0, false, e
 	}
 	err = postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
-		if err := ledger.LockPartner(ctx, q, actor.PartnerID); err != nil {
+		if err := ledger.LockPartner(ctx, q, partnerID); err != nil {
 			return err
 		}
 		var err error
-		if id, err = existingOrder(ctx, q, actor.PartnerID, in.IdempotencyKey); err != nil || id != 0 {
+		if id, err = existingOrder(ctx, q, partnerID, in.IdempotencyKey); err != nil || id != 0 {
 			return err
 		}
-		id, err = s.With(q).place(ctx, q, in, actor)
+		id, err = s.With(q).place(ctx, q, partnerID, in, actor.Entry().In(partnerID))
 		created = err == nil
 		return err
 	})
 	if postgres.IsUniqueViolation(err, "voucher_orders_partner_id_idempotency_key_key") {
-		id, err = existingOrder(ctx, s.DB, actor.PartnerID, in.IdempotencyKey)
+		id, err = existingOrder(ctx, s.DB, partnerID, in.IdempotencyKey)
 		return id, false, err
 	}
 	return id, created, err
@@ -152,18 +157,19 @@ func existingOrder(ctx context.Context, q postgres.Querier, partnerID int64, key
 	return id, err
 }
 
-// place does the work of Create inside its transaction.
-func (s *Service) place(ctx context.Context, q postgres.Querier, in Input, actor audit.Entry) (int64, error) {
-	priced, err := s.Price(ctx, actor.PartnerID, in)
+// place does the work of Create inside its transaction; actor is the
+// audit entry's "who".
+func (s *Service) place(ctx context.Context, q postgres.Querier, partnerID int64, in Input, actor audit.Entry) (int64, error) {
+	priced, err := s.Price(ctx, partnerID, in)
 	if err != nil {
 		return 0, err
 	}
-	if err := s.checkAccount(ctx, q, actor.PartnerID, in.GroupID); err != nil {
+	if err := s.checkAccount(ctx, q, partnerID, in.GroupID); err != nil {
 		return 0, err
 	}
 	// Refused before the order is inserted, so that a refusal takes no
 	// order number.
-	f, err := s.Ledger.CheckFunds(ctx, q, actor.PartnerID, priced.Total)
+	f, err := s.Ledger.CheckFunds(ctx, q, partnerID, priced.Total)
 	if errors.Is(err, ledger.ErrInsufficientFunds) {
 		return 0, &Refusal{MessageID: "voucher.insufficient_funds", Data: map[string]any{"Total": priced.Total.String(), "Available": f.Available.String()}}
 	}
@@ -171,18 +177,18 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, in Input, actor
 		return 0, err
 	}
 	now := s.Clock.Now()
-	id, err := insertOrder(ctx, q, in, priced, actor, now)
+	id, err := insertOrder(ctx, q, partnerID, in, priced, actor, now)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.Ledger.Charge(ctx, q, ledger.Entry{PartnerID: actor.PartnerID, GroupID: in.GroupID, At: now,
+	if _, err := s.Ledger.Charge(ctx, q, ledger.Entry{PartnerID: partnerID, GroupID: in.GroupID, At: now,
 		Kind: ledger.VoucherCharge, Amount: -priced.Total, VoucherOrderID: id, CreatedBy: actor.ActorUserID}); err != nil {
 		return 0, err
 	}
-	if err := insertLinesAndCodes(ctx, q, id, actor.PartnerID, priced.Lines, now); err != nil {
+	if err := insertLinesAndCodes(ctx, q, id, partnerID, priced.Lines, now); err != nil {
 		return 0, err
 	}
-	if err := s.notifyDelivery(ctx, q, id, actor.PartnerID, priced, now); err != nil {
+	if err := s.notifyDelivery(ctx, q, id, partnerID, priced, now); err != nil {
 		return 0, err
 	}
 	actor = actor.Of(now, audit.VoucherOrderCreated, "voucher_order", id)
@@ -214,13 +220,13 @@ func (s *Service) checkAccount(ctx context.Context, q postgres.Querier, partnerI
 	return nil
 }
 
-func insertOrder(ctx context.Context, q postgres.Querier, in Input, p Priced, actor audit.Entry, now time.Time) (int64, error) {
+func insertOrder(ctx context.Context, q postgres.Querier, partnerID int64, in Input, p Priced, actor audit.Entry, now time.Time) (int64, error) {
 	var id int64
 	err := q.QueryRow(ctx, `
 		INSERT INTO voucher_orders (partner_id, group_id, contract_version_id, created_at, order_date, expires_on,
 		       customer, memo, total, tax_rate, created_by, on_behalf, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		actor.PartnerID, in.GroupID, p.Version.ID, now, clock.Date(now), ExpiresOn(now), in.Customer, in.Memo,
+		partnerID, in.GroupID, p.Version.ID, now, clock.Date(now), ExpiresOn(now), in.Customer, in.Memo,
 		p.Total, p.Version.TaxRate, actor.ActorUserID, actor.ActingForPartnerID != 0, in.IdempotencyKey).Scan(&id)
 	return id, err
 }

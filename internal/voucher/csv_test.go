@@ -31,7 +31,7 @@ func TestCSVBytesMatchTheReference(t *testing.T) {
 	tricky := []string{`=HYPERLINK("x")`, "株式会社テスト ①向け", "𠮷野家, \"quoted\"\nnew line", " leading space", "\v\fcontrol", `\.`, "-1", "@x", "\ttab", "\rcr", "plain"}
 	var ids []int64
 	for i, s := range tricky {
-		id, _, err := e.svc.Create(ctx, order(gsid(2, 1, i%2)), acme)
+		id, _, err := e.svc.Create(ctx, 1, order(gsid(2, 1, i%2)), acme)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestCSVStreamsLargeExportsInPieces(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	setCreditLimitTB(t, e, 10_000_000_000)
-	id, _, err := e.svc.Create(ctx, order(gsid(1000, 1, 0)), acme)
+	id, _, err := e.svc.Create(ctx, 1, order(gsid(1000, 1, 0)), acme)
 	if err != nil {
 		t.Fatal(err)
 	}

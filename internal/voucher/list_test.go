@@ -26,7 +26,7 @@ func TestExpiryIsOneRuleInGoAndSQL(t *testing.T) {
 	today := clock.Date(e.clock.Now())
 	expiries := map[int64]time.Time{}
 	for _, d := range []int{-1, 0, 1} {
-		id, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme)
+		id, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestOrderListPeriodIncludesTheToDate(t *testing.T) {
 		if err := e.clock.Set(ctx, at, nil); err != nil {
 			t.Fatal(err)
 		}
-		id, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme)
+		id, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestOrderListPeriodIncludesTheToDate(t *testing.T) {
 func TestEveryCodeSearchTakesFiveCharacters(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	id, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme)
+	id, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestEveryCodeSearchTakesFiveCharacters(t *testing.T) {
 func TestReissueNamesBothCodes(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	id, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme)
+	id, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestReissueNamesBothCodes(t *testing.T) {
 	if old.ReissuedFrom != "" {
 		t.Errorf("an ordered code says it was reissued from %q", old.ReissuedFrom)
 	}
-	newID, err := e.svc.Reissue(ctx, old.ID, acme)
+	newID, err := e.svc.Reissue(ctx, 1, old.ID, acme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestReissueNamesBothCodes(t *testing.T) {
 func TestUnusedCodesHaveNoCertificateColumns(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	id, _, err := e.svc.Create(ctx, order(gsid(2, 1, 0)), acme)
+	id, _, err := e.svc.Create(ctx, 1, order(gsid(2, 1, 0)), acme)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func BenchmarkOrderPDF(b *testing.B) {
 	e.svc.Issuer = &issuer.Store{DB: e.pool, Clock: e.clock}
 	setCreditLimitTB(b, e, 10_000_000_000)
 	for _, n := range []int{10, 1000} {
-		id, _, err := e.svc.Create(ctx, order(gsid(n, 1, 0)), acme)
+		id, _, err := e.svc.Create(ctx, 1, order(gsid(n, 1, 0)), acme)
 		if err != nil {
 			b.Fatal(err)
 		}

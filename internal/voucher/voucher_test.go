@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccp-partner/portal/internal/account"
-	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/catalog"
 	"github.com/ccp-partner/portal/internal/clock"
@@ -53,7 +52,7 @@ func newEnv(t testing.TB) *env {
 }
 
 // Acme (partner 1) and its first user and group.
-var acme = audit.Entry{ActorUserID: 6, ActorUsername: "acme-admin", PartnerID: 1}
+var acme = demo.Actor("acme-admin")
 
 const acmeGroup = 1
 
@@ -83,7 +82,7 @@ func TestTheManualsFourProductPatterns(t *testing.T) {
 		{"④ 2 IDs with 4 FQDNs + 1 wildcard", gsid(2, 4, 1), 2, 2 * (995*4 + 5000)},
 	}
 	for _, c := range cases {
-		id, created, err := e.svc.Create(ctx, order(c.line), acme)
+		id, created, err := e.svc.Create(ctx, 1, order(c.line), acme)
 		if err != nil || !created {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -117,7 +116,7 @@ func TestConcurrentOrdersNeverOverdraw(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Go(func() {
-			_, _, err := e.svc.Create(ctx, order(gsid(1, 5, 0)), acme)
+			_, _, err := e.svc.Create(ctx, 1, order(gsid(1, 5, 0)), acme)
 			var r *voucher.Refusal
 			switch {
 			case err == nil:
@@ -148,7 +147,7 @@ func setCreditLimitTB(t testing.TB, e *env, limit money.Yen) {
 	}
 	v.CreditLimit = limit
 	if _, err := e.svc.Contracts.Create(ctx, 1, contract.NewVersion{EffectiveFrom: clock.Date(e.clock.Now()), Terms: v.Terms, Entries: v.Entries},
-		audit.Entry{ActorUserID: 2}); err != nil {
+		demo.Actor("op-sales")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -161,7 +160,7 @@ func TestTheSameFormTwiceMakesOneOrder(t *testing.T) {
 	ids := make([]int64, 4)
 	for i := range ids {
 		wg.Go(func() {
-			id, _, err := e.svc.Create(ctx, in, acme)
+			id, _, err := e.svc.Create(ctx, 1, in, acme)
 			if err != nil {
 				t.Error(err)
 			}
@@ -185,22 +184,22 @@ func TestTheSameFormTwiceMakesOneOrder(t *testing.T) {
 func TestCancelWindowAndUsedCodes(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	a, _, _ := e.svc.Create(ctx, order(gsid(2, 1, 0)), acme)
-	b, _, _ := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme)
-	c, _, _ := e.svc.Create(ctx, order(gsid(2, 1, 0)), acme)
+	a, _, _ := e.svc.Create(ctx, 1, order(gsid(2, 1, 0)), acme)
+	b, _, _ := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme)
+	c, _, _ := e.svc.Create(ctx, 1, order(gsid(2, 1, 0)), acme)
 
 	codes, _ := e.svc.Codes(ctx, 1, c)
 	if err := e.svc.Use(ctx, e.pool, codes[0].ID, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.Cancel(ctx, c, acme); !errors.Is(err, voucher.ErrNotCancellable) {
+	if err := e.svc.Cancel(ctx, 1, c, acme); !errors.Is(err, voucher.ErrNotCancellable) {
 		t.Errorf("cancel with a used code: %v", err)
 	}
 	if err := e.clock.Advance(ctx, voucher.CancelWindow-time.Minute, nil); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := e.svc.Ledger.Figures(ctx, 1)
-	if err := e.svc.Cancel(ctx, a, acme); err != nil {
+	if err := e.svc.Cancel(ctx, 1, a, acme); err != nil {
 		t.Fatalf("30 days minus a minute: %v", err)
 	}
 	after, _ := e.svc.Ledger.Figures(ctx, 1)
@@ -210,17 +209,17 @@ func TestCancelWindowAndUsedCodes(t *testing.T) {
 	if codes, _ := e.svc.Codes(ctx, 1, a); codes[0].Status != voucher.CodeCancelled {
 		t.Errorf("code after cancel: %s", codes[0].Status)
 	}
-	if err := e.svc.Cancel(ctx, a, acme); !errors.Is(err, voucher.ErrNotCancellable) {
+	if err := e.svc.Cancel(ctx, 1, a, acme); !errors.Is(err, voucher.ErrNotCancellable) {
 		t.Errorf("cancelling twice: %v", err)
 	}
 	if err := e.clock.Advance(ctx, 2*time.Minute, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.Cancel(ctx, b, acme); !errors.Is(err, voucher.ErrNotCancellable) {
+	if err := e.svc.Cancel(ctx, 1, b, acme); !errors.Is(err, voucher.ErrNotCancellable) {
 		t.Errorf("30 days plus a minute: %v", err)
 	}
 	// Another partner's order is not found.
-	if err := e.svc.Cancel(ctx, b, audit.Entry{ActorUserID: 9, PartnerID: 2}); !errors.Is(err, voucher.ErrOrderNotFound) {
+	if err := e.svc.Cancel(ctx, 2, b, demo.Actor("globex-admin")); !errors.Is(err, voucher.ErrOrderNotFound) {
 		t.Errorf("globex cancelling acme's order: %v", err)
 	}
 }
@@ -228,13 +227,13 @@ func TestCancelWindowAndUsedCodes(t *testing.T) {
 func TestReissuedCodeStopsWorkingAndKeepsTheExpiry(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	id, _, _ := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme)
+	id, _, _ := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme)
 	codes, _ := e.svc.Codes(ctx, 1, id)
 	old := codes[0]
 	if err := e.clock.Advance(ctx, 40*24*time.Hour, nil); err != nil {
 		t.Fatal(err)
 	}
-	newID, err := e.svc.Reissue(ctx, old.ID, acme)
+	newID, err := e.svc.Reissue(ctx, 1, old.ID, acme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,14 +258,14 @@ func TestReissuedCodeStopsWorkingAndKeepsTheExpiry(t *testing.T) {
 	}
 	// Reissuing it again (a second click, or a request that lost a race)
 	// is a conflict, not a missing code.
-	if _, err := e.svc.Reissue(ctx, old.ID, acme); !errors.Is(err, voucher.ErrNotReissuable) {
+	if _, err := e.svc.Reissue(ctx, 1, old.ID, acme); !errors.Is(err, voucher.ErrNotReissuable) {
 		t.Errorf("reissuing the old code again: %v, want ErrNotReissuable", err)
 	}
 	// Used codes cannot be reissued; use and reactivation are the two transitions.
 	if err := e.svc.Use(ctx, e.pool, newID, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Reissue(ctx, newID, acme); !errors.Is(err, voucher.ErrNotReissuable) {
+	if _, err := e.svc.Reissue(ctx, 1, newID, acme); !errors.Is(err, voucher.ErrNotReissuable) {
 		t.Errorf("reissuing a used code: %v", err)
 	}
 	if err := e.svc.Reactivate(ctx, e.pool, newID); err != nil {
@@ -280,11 +279,11 @@ func TestReissuedCodeStopsWorkingAndKeepsTheExpiry(t *testing.T) {
 func TestEveryRefusalWritesNothing(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	globex := audit.Entry{ActorUserID: 9, PartnerID: 2}
+	globex := demo.Actor("globex-admin")
 	cases := []struct {
 		name  string
 		in    voucher.Input
-		actor audit.Entry
+		actor auth.Actor
 		field string // a valid.Errors field, or
 		msg   string // a Refusal message id
 	}{
@@ -304,7 +303,7 @@ func TestEveryRefusalWritesNothing(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := fingerprint(t, e)
-			_, _, err := e.svc.Create(ctx, c.in, c.actor)
+			_, _, err := e.svc.Create(ctx, c.actor.Principal.PartnerID, c.in, c.actor)
 			var ve valid.Errors
 			var r *voucher.Refusal
 			switch {
@@ -339,7 +338,7 @@ func TestPaymentSettingsAndContractAreRequired(t *testing.T) {
 	}
 	var r *voucher.Refusal
 	before := fingerprint(t, e)
-	if _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); !errors.As(err, &r) || r.MessageID != "voucher.payment_not_balance" {
+	if _, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme); !errors.As(err, &r) || r.MessageID != "voucher.payment_not_balance" {
 		t.Errorf("without account-balance payment: %v", err)
 	}
 	if fingerprint(t, e) != before {
@@ -348,7 +347,7 @@ func TestPaymentSettingsAndContractAreRequired(t *testing.T) {
 	if err := e.clock.Advance(ctx, 400*24*time.Hour, nil); err != nil { // past the contract's end
 		t.Fatal(err)
 	}
-	if _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); !errors.As(err, &r) || r.MessageID != "voucher.no_contract" {
+	if _, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme); !errors.As(err, &r) || r.MessageID != "voucher.no_contract" {
 		t.Errorf("after the contract ended: %v", err)
 	}
 	if fingerprint(t, e) != before {
@@ -373,13 +372,13 @@ func TestBalanceNotificationOncePerCrossing(t *testing.T) {
 		do   func() error
 		want int
 	}{
-		{"¥995: still above", func() error { _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); return err }, 0},
-		{"¥4,975: crosses", func() error { _, _, err := e.svc.Create(ctx, order(gsid(1, 5, 0)), acme); return err }, 1},
-		{"¥995: stays below", func() error { _, _, err := e.svc.Create(ctx, order(gsid(1, 1, 0)), acme); return err }, 1},
+		{"¥995: still above", func() error { _, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme); return err }, 0},
+		{"¥4,975: crosses", func() error { _, _, err := e.svc.Create(ctx, 1, order(gsid(1, 5, 0)), acme); return err }, 1},
+		{"¥995: stays below", func() error { _, _, err := e.svc.Create(ctx, 1, order(gsid(1, 1, 0)), acme); return err }, 1},
 		{"credit: back above", func() error {
-			return e.svc.Ledger.Adjust(ctx, 1, 10000, "goodwill", audit.Entry{ActorUserID: 5})
+			return e.svc.Ledger.Adjust(ctx, 1, 10000, "goodwill", demo.Actor("op-finance"))
 		}, 1},
-		{"¥9,950: crosses again", func() error { _, _, err := e.svc.Create(ctx, order(gsid(2, 5, 0)), acme); return err }, 2},
+		{"¥9,950: crosses again", func() error { _, _, err := e.svc.Create(ctx, 1, order(gsid(2, 5, 0)), acme); return err }, 2},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {

@@ -28,7 +28,7 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Vouchers.Cancel(r.Context(), o.ID, httpx.Actor(r)); err != nil {
+	if err := h.Vouchers.Cancel(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, o.ID, httpx.ActorOf(r)); err != nil {
 		return err
 	}
 	httpx.SetFlash(w, r, "voucher.cancelled")
@@ -61,11 +61,12 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	newID, err := h.Vouchers.Reissue(r.Context(), id, httpx.Actor(r))
+	partnerID := auth.PrincipalFrom(r.Context()).PartnerID
+	newID, err := h.Vouchers.Reissue(r.Context(), partnerID, id, httpx.ActorOf(r))
 	if err != nil {
 		return err
 	}
-	c, err := h.Vouchers.CodeByID(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, newID)
+	c, err := h.Vouchers.CodeByID(r.Context(), partnerID, newID)
 	if err != nil {
 		return err
 	}
