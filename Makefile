@@ -4,7 +4,7 @@ GO ?= go
 .PHONY: help run test check generate build bench screenshots clean-db
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 # run builds bin/portal and runs it (not `go run`, which reports an
 # interrupted program as "exit status 1"): Ctrl-C stops the portal cleanly.
@@ -41,10 +41,16 @@ bench: ## the benchmarks and the order-list load test against a real PostgreSQL 
 	TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./internal/voucher/ && \
 	TEST_DATABASE_URL="$$url" $(GO) run ./bench/loadtest -c 20 -d 20s -wrk
 
-screenshots: ## run the browser tests and keep their PNG screenshots in tmp/screenshots
-	mkdir -p tmp/screenshots
-	@url="$${TEST_DATABASE_URL:-$$($(GO) run ./cmd/portal devdb)}" && \
-	TEST_DATABASE_URL="$$url" PORTAL_SCREENSHOTS=$(CURDIR)/tmp/screenshots $(GO) test -count=1 -run Browser ./web/
+# screenshots writes docs/screenshots/<name>.png for every
+# webtest.Screenshot(t, ctx, "<name>") the browser tests reach. The path is
+# absolute because go test runs in the package's folder. The PNGs are
+# git-ignored (docs/screenshots/.gitignore); the old ones are removed first.
+screenshots: ## run the browser tests (TestBrowser…) and save their page screenshots in docs/screenshots (not committed)
+	@mkdir -p docs/screenshots && rm -f docs/screenshots/*.png
+	@url="$${TEST_DATABASE_URL:-$$($(GO) run ./cmd/portal devdb)}" && test -n "$$url" && \
+	TEST_DATABASE_URL="$$url" PORTAL_SKIP_BROWSER= PORTAL_SCREENSHOTS="$(CURDIR)/docs/screenshots" \
+	$(GO) test -count=1 -run '^TestBrowser' ./web/ && \
+	echo "screenshots in docs/screenshots:" && ls docs/screenshots
 
 generate: ## regenerate the templ views
 	$(GO) tool templ generate

@@ -26,7 +26,7 @@ func TestBrowserDeliveryOnBehalf(t *testing.T) {
 	b.click("enter-1")
 	b.expectText("#delivery-banner", "Acme Corporation")
 	b.click("new-order")
-	b.must(chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#lines select[data-field="product"]`), "1:1")))
+	b.orderProduct(0, "1", "1") // the product, then its years (the form posts "1:1")
 	b.fill(map[string]string{"line0_quantity": "2", "line0_fqdns": "1"})
 	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("voucher-form").dispatchEvent(new Event("input"))`))
 	b.must(err)

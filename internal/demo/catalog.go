@@ -6,7 +6,9 @@ import (
 )
 
 // Operator is the operator's identity as the partner manual prints it
-// (the bank account number is not printed there; this one is made up).
+// (the bank account number is not printed there; this one is made up). The
+// support numbers and contact page are those of the manual's voucher; it
+// prints no support hours.
 var Operator = issuer.Identity{
 	NameJA: "デジサート・ジャパン合同会社", NameEN: "DigiCert Japan G.K.",
 	PostalCode: "104-0061", AddressJA: "東京都中央区銀座6-10-1 GINZA SIX 8階",
@@ -14,6 +16,8 @@ var Operator = issuer.Identity{
 	RegistrationNumber: "T8010001078218", BankName: "三井住友銀行", BankBranch: "ツバキ支店", BankBranchNumber: "879",
 	AccountType: "current", AccountNumber: "0012345", AccountHolder: "デジサートジャパン(ド)",
 	SalesMailingList: "DL-TSS-SSL-Partner@digicert.com",
+	SupportPhones:    []string{"0120-707-637", "03-4578-1368"},
+	SupportURL:       "https://www.digicert.com/jp/contact-us/",
 }
 
 func ssl(code, ja, en, kind string, wildcards bool) catalog.Product {

@@ -1,12 +1,14 @@
 // Package issuer owns the operator's own details that invoices and
 // vouchers print: names, address, phone and fax, the qualified-invoice
 // registration number, the bank account for transfers and the sales
-// mailing list.
+// mailing list for partners; and, apart from those, the support contacts
+// that vouchers give their end users.
 package issuer
 
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -39,7 +41,17 @@ type Identity struct {
 	AccountNumber      string
 	AccountHolder      string
 	SalesMailingList   string
+
+	// The end-user support block printed on vouchers (the manual's 電話 and
+	// お問い合わせ), apart from the partner-facing contacts above.
+	SupportPhones  []string // one or more numbers, printed in this order
+	SupportURL     string   // the contact page, http:// or https://
+	SupportHoursJA string   // optional, e.g. 平日 9:00〜17:30
+	SupportHoursEN string   // optional, e.g. Weekdays 9:00–17:30 JST
 }
+
+// MaxSupportPhones is how many support numbers a voucher prints at most.
+const MaxSupportPhones = 5
 
 // ErrNotSet means the operator has not entered its details yet.
 var ErrNotSet = fault.New(fault.Conflict, "issuer: the operator's details are not set", "")
@@ -47,8 +59,21 @@ var ErrNotSet = fault.New(fault.Conflict, "issuer: the operator's details are no
 // Normalize tidies typed input (spaces, postal code, upper-case T).
 func (id *Identity) Normalize() {
 	for _, f := range []*string{&id.NameJA, &id.NameEN, &id.AddressJA, &id.AddressEN, &id.Phone, &id.Fax,
-		&id.BankName, &id.BankBranch, &id.BankBranchNumber, &id.AccountNumber, &id.AccountHolder, &id.SalesMailingList} {
+		&id.BankName, &id.BankBranch, &id.BankBranchNumber, &id.AccountNumber, &id.AccountHolder, &id.SalesMailingList,
+		&id.SupportURL, &id.SupportHoursJA, &id.SupportHoursEN} {
 		*f = strings.TrimSpace(*f)
+	}
+	phones := []string{}
+	for _, p := range id.SupportPhones {
+		if p = strings.TrimSpace(p); p != "" {
+			phones = append(phones, p)
+		}
+	}
+	id.SupportPhones = phones
+	for _, scheme := range []string{"https://", "http://"} {
+		if len(id.SupportURL) >= len(scheme) && strings.EqualFold(id.SupportURL[:len(scheme)], scheme) {
+			id.SupportURL = scheme + id.SupportURL[len(scheme):]
+		}
 	}
 	id.PostalCode = jp.NormalizePostalCode(id.PostalCode)
 	id.RegistrationNumber = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(id.RegistrationNumber), "-", ""))
@@ -79,7 +104,38 @@ func (id Identity) Validate() valid.Errors {
 		e.Add("account_type", "form.choose")
 	}
 	e.Email("sales_mailing_list", id.SalesMailingList)
+	id.validateSupport(e)
 	return e
+}
+
+// validateSupport checks the end-user support block: at least one phone
+// number, each line as the company's phone; the contact page's http(s)
+// address; the optional hours.
+func (id Identity) validateSupport(e valid.Errors) {
+	if len(id.SupportPhones) == 0 {
+		e.Add("support_phones", "form.required")
+	} else if len(id.SupportPhones) > MaxSupportPhones {
+		e.Add("support_phones", "issuer.support_phones_count", map[string]any{"Max": MaxSupportPhones})
+	}
+	for _, p := range id.SupportPhones {
+		e.Text("support_phones", p, 200)
+	}
+	if e.Required("support_url", id.SupportURL) && e.MaxLen("support_url", id.SupportURL, 500) && !ValidURL(id.SupportURL) {
+		e.Add("support_url", "issuer.support_url")
+	}
+	e.MaxLen("support_hours_ja", id.SupportHoursJA, 200)
+	e.MaxLen("support_hours_en", id.SupportHoursEN, 200)
+}
+
+// ValidURL reports whether s is an absolute http:// or https:// address
+// with a host and no spaces.
+func ValidURL(s string) bool {
+	if strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && strings.HasPrefix(s, u.Scheme+"://") &&
+		u.Host != "" && u.Hostname() != "" && u.User == nil
 }
 
 func digits(s string, n int) bool {
@@ -108,10 +164,12 @@ func (s *Store) Get(ctx context.Context) (Identity, error) {
 	var id Identity
 	err := s.DB.QueryRow(ctx, `
 		SELECT name_ja, name_en, postal_code, address_ja, address_en, phone, fax, registration_number,
-		       bank_name, bank_branch, bank_branch_number, account_type, account_number, account_holder, sales_mailing_list
+		       bank_name, bank_branch, bank_branch_number, account_type, account_number, account_holder, sales_mailing_list,
+		       support_phones, support_url, support_hours_ja, support_hours_en
 		FROM operator_identity`).Scan(&id.NameJA, &id.NameEN, &id.PostalCode, &id.AddressJA, &id.AddressEN, &id.Phone,
 		&id.Fax, &id.RegistrationNumber, &id.BankName, &id.BankBranch, &id.BankBranchNumber, &id.AccountType,
-		&id.AccountNumber, &id.AccountHolder, &id.SalesMailingList)
+		&id.AccountNumber, &id.AccountHolder, &id.SalesMailingList,
+		&id.SupportPhones, &id.SupportURL, &id.SupportHoursJA, &id.SupportHoursEN)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return id, ErrNotSet
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -130,8 +131,8 @@ type voucherDoc struct {
 
 func newVoucherDoc(op issuer.Identity, l *i18n.Localizer, base string) *voucherDoc {
 	v := &voucherDoc{l: l, base: base, text: map[string]string{}}
-	for _, id := range []string{"pdf.voucher.title", "pdf.voucher.redeem_link", "pdf.voucher.renew_link", "voucher.code",
-		"voucher.product", "pdf.voucher.validity", "voucher.expires", "pdf.voucher.wildcards", "voucher.shipping",
+	for _, id := range []string{"pdf.voucher.title", "pdf.voucher.redeem_link", "pdf.voucher.renew_link", "pdf.voucher.code",
+		"pdf.voucher.product", "pdf.voucher.validity", "voucher.expires", "pdf.voucher.wildcards", "voucher.shipping",
 		"voucher.ship_token", "pdf.voucher.how_to", "pdf.voucher.terms", "pdf.void_stamp"} {
 		v.text[id] = l.T(id)
 	}
@@ -142,12 +143,35 @@ func newVoucherDoc(op issuer.Identity, l *i18n.Localizer, base string) *voucherD
 	if l.Lang() == "ja" {
 		name, addr = op.NameJA, op.AddressJA
 	}
-	v.operator = pdf.Issuer{Name: name, Address: []string{"〒" + op.PostalCode + " " + addr},
-		Contact: []string{l.T("pdf.voucher.phone_fax", map[string]any{"Phone": op.Phone, "Fax": op.Fax})}}
-	if op.SalesMailingList != "" {
-		v.operator.Contact = append(v.operator.Contact, l.T("pdf.voucher.contact", map[string]any{"Email": op.SalesMailingList}))
-	}
+	v.operator = pdf.Issuer{Name: name, Address: []string{"〒" + op.PostalCode + " " + addr}, Contact: SupportContact(op, l)}
 	return v
+}
+
+// SupportContact is the contact block a voucher gives its end user, as the
+// manual's voucher prints it: the support phone numbers on one line, the
+// contact page, and the support hours in l's language when set. The
+// partner-facing fax and sales mailing list are not for end users; until the
+// operator has entered support numbers, the company's phone stands in.
+func SupportContact(op issuer.Identity, l *i18n.Localizer) []string {
+	phones := op.SupportPhones
+	if len(phones) == 0 && op.Phone != "" {
+		phones = []string{op.Phone}
+	}
+	var out []string
+	if len(phones) > 0 {
+		out = append(out, l.T("pdf.voucher.support_phones", map[string]any{"Phones": strings.Join(phones, " / ")}))
+	}
+	if op.SupportURL != "" {
+		out = append(out, l.T("pdf.voucher.support_url", map[string]any{"URL": op.SupportURL}))
+	}
+	hours := op.SupportHoursEN
+	if l.Lang() == "ja" {
+		hours = op.SupportHoursJA
+	}
+	if hours != "" {
+		out = append(out, l.T("pdf.voucher.support_hours", map[string]any{"Hours": hours}))
+	}
+	return out
 }
 
 func (v *voucherDoc) write(w io.Writer) error {
@@ -182,13 +206,13 @@ func (v *voucherDoc) page(c Code) error {
 	y = link(d, y, t["pdf.voucher.redeem_link"], redeem)
 	y = link(d, y, t["pdf.voucher.renew_link"], RenewalLink(v.base, c))
 	codeY := y + 2
-	y = field(d, codeY, t["voucher.code"], c.Code, 15)
+	y = field(d, codeY, t["pdf.voucher.code"], c.Code, 15)
 	void := voidReasons[c.Status]
 	if void != "" {
 		y = voidMark(d, codeY, y, c.Code, v.l.T(void))
 	}
 	rows := [][2]string{
-		{t["voucher.product"], c.Product.Name(v.l.Lang())},
+		{t["pdf.voucher.product"], c.Product.Name(v.l.Lang())},
 		{t["pdf.voucher.validity"], v.l.T("voucher.years_n", map[string]any{"Years": c.Years})},
 		{t["voucher.expires"], v.l.Date(c.ExpiresOn)},
 		{"FQDN", strconv.Itoa(c.FQDNs)},

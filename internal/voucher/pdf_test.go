@@ -62,6 +62,66 @@ func TestVoucherPDFReadsAsBefore(t *testing.T) {
 	}
 }
 
+// TestVoucherPDFGivesTheEndUserSupportContacts: a voucher goes to the end
+// user, so it prints the operator's support numbers and contact page (and
+// hours, when set, in the voucher's language) as the manual's voucher does,
+// never the partner-facing fax or sales mailing list; its labels are the
+// manual's (バウチャーコード, 製品タイプ, 有効期間).
+func TestVoucherPDFGivesTheEndUserSupportContacts(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := []voucher.Code{{ID: 1, Code: "26YNRKHK7T54LX7CT6ZPLQIVD5DR7EPU", Years: 1, FQDNs: 1, ExpiresOn: time.Date(2027, 11, 25, 0, 0, 0, 0, time.UTC),
+		Product: catalog.Product{Code: "ssl_securesite_flex", NameJA: "セキュア・サーバー ID", NameEN: "Secure Server ID", TakesFQDNs: true}}}
+	text := func(op issuer.Identity, lang string) string {
+		var doc bytes.Buffer
+		if err := voucher.WritePDF(&doc, codes, op, b.Localizer(lang), "https://portal.example"); err != nil {
+			t.Fatal(err)
+		}
+		return pdftotext(t, doc.Bytes())
+	}
+	op := demo.Operator
+	never := []string{op.SalesMailingList, op.Fax, "FAX", "Fax"}
+	cases := []struct {
+		lang        string
+		op          issuer.Identity
+		want, never []string
+	}{
+		{"ja", op, []string{"電話：0120-707-637 / 03-4578-1368", "お問い合わせ：https://www.digicert.com/jp/contact-us/",
+			"バウチャーコード", "製品タイプ", "有効期間", "バウチャー有効期限"}, append(never, "受付時間", op.Phone)},
+		{"en", op, []string{"Phone: 0120-707-637 / 03-4578-1368", "Contact: https://www.digicert.com/jp/contact-us/",
+			"Voucher code", "Product type", "Validity"}, append(never, "Hours", op.Phone)},
+		{"ja", withHours(op), []string{"電話：0120-707-637 / 03-4578-1368", "受付時間：平日 9:00〜17:30"}, append(never, "Weekdays")},
+		{"en", withHours(op), []string{"Hours: Weekdays 9:00-17:30 JST"}, append(never, "平日")},
+		// Support numbers not entered yet: the company's phone stands in.
+		{"ja", withoutSupport(op), []string{"電話：" + op.Phone}, append(never, "お問い合わせ")},
+	}
+	for i, c := range cases {
+		got := text(c.op, c.lang)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("case %d (%s): lacks %q:\n%s", i, c.lang, w, got)
+			}
+		}
+		for _, n := range c.never {
+			if strings.Contains(got, n) {
+				t.Errorf("case %d (%s): prints %q:\n%s", i, c.lang, n, got)
+			}
+		}
+	}
+}
+
+func withHours(op issuer.Identity) issuer.Identity {
+	op.SupportHoursJA, op.SupportHoursEN = "平日 9:00〜17:30", "Weekdays 9:00-17:30 JST"
+	return op
+}
+
+func withoutSupport(op issuer.Identity) issuer.Identity {
+	op.SupportPhones, op.SupportURL = nil, ""
+	return op
+}
+
 // TestCancelledOrderPDFIsVoid: once an order is cancelled, a forced
 // request for its PDF, or for one of its codes', gives vouchers stamped
 // 無効 / VOID on every page, each code line saying why; the live order's
@@ -70,13 +130,13 @@ func TestCancelledOrderPDFIsVoid(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	e.svc.Issuer = &issuer.Store{DB: e.pool, Clock: e.clock}
-	id, _, err := e.svc.Create(ctx, order(gsid(3, 1, 0)), acme)
+	id, _, err := e.svc.Create(ctx, 1, order(gsid(3, 1, 0)), acme)
 	if err != nil {
 		t.Fatal(err)
 	}
 	orderPages := func() []string {
 		var b bytes.Buffer
-		if err := e.svc.OrderPDF(ctx, &b, acme.PartnerID, id, "ja"); err != nil {
+		if err := e.svc.OrderPDF(ctx, &b, 1, id, "ja"); err != nil {
 			t.Fatal(err)
 		}
 		return pdfPages(t, b.Bytes())
@@ -90,15 +150,15 @@ func TestCancelledOrderPDFIsVoid(t *testing.T) {
 			t.Errorf("live voucher %d is marked void:\n%s", i+1, page)
 		}
 	}
-	codes, err := e.svc.Codes(ctx, acme.PartnerID, id)
+	codes, err := e.svc.Codes(ctx, acme.Principal.PartnerID, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.Cancel(ctx, id, acme); err != nil {
+	if err := e.svc.Cancel(ctx, 1, id, acme); err != nil {
 		t.Fatal(err)
 	}
 	var one bytes.Buffer
-	if err := e.svc.CodePDF(ctx, &one, acme.PartnerID, codes[1].ID, "en"); err != nil {
+	if err := e.svc.CodePDF(ctx, &one, acme.Principal.PartnerID, codes[1].ID, "en"); err != nil {
 		t.Fatal(err)
 	}
 	onPages := []string{codes[0].Code, codes[1].Code, codes[2].Code, codes[1].Code} // the order's, then the one code's
@@ -179,9 +239,9 @@ func referencePDF(w *bytes.Buffer, codes []voucher.Code, op issuer.Identity, l *
 		d.ImageOptions(fmt.Sprint("qr", c.ID), 150, 14, 40, 40, false, opts, 0, "")
 		y := refLink(d, 62, l.T("pdf.voucher.redeem_link"), redeem)
 		y = refLink(d, y, l.T("pdf.voucher.renew_link"), voucher.RenewalLink(base, c))
-		y = refField(d, y+2, l.T("voucher.code"), c.Code, 15)
+		y = refField(d, y+2, l.T("pdf.voucher.code"), c.Code, 15)
 		rows := [][2]string{
-			{l.T("voucher.product"), c.Product.Name(l.Lang())},
+			{l.T("pdf.voucher.product"), c.Product.Name(l.Lang())},
 			{l.T("pdf.voucher.validity"), l.T("voucher.years_n", map[string]any{"Years": c.Years})},
 			{l.T("voucher.expires"), l.Date(c.ExpiresOn)},
 			{"FQDN", fmt.Sprint(c.FQDNs)},
@@ -239,9 +299,8 @@ func refOperator(d *fpdf.Fpdf, y float64, op issuer.Identity, l *i18n.Localizer)
 	d.SetFontSize(10)
 	d.Text(refLeft, y+1, name)
 	d.SetFontSize(9)
-	lines := []string{"〒" + op.PostalCode + " " + addr, l.T("pdf.voucher.phone_fax", map[string]any{"Phone": op.Phone, "Fax": op.Fax})}
-	if op.SalesMailingList != "" {
-		lines = append(lines, l.T("pdf.voucher.contact", map[string]any{"Email": op.SalesMailingList}))
-	}
+	lines := []string{"〒" + op.PostalCode + " " + addr,
+		l.T("pdf.voucher.support_phones", map[string]any{"Phones": strings.Join(op.SupportPhones, " / ")}),
+		l.T("pdf.voucher.support_url", map[string]any{"URL": op.SupportURL})}
 	pdf.Paragraph(d, refLeft, y+6, refWidth, 4.6, strings.Join(lines, "\n"))
 }

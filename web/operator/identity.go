@@ -3,6 +3,7 @@ package operator
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -15,6 +16,10 @@ type IdentityPage struct {
 	ID   issuer.Identity
 	Errs valid.Errors
 }
+
+// supportPhones is the support numbers as the form's text area shows them,
+// one a line.
+func (p IdentityPage) supportPhones() string { return strings.Join(p.ID.SupportPhones, "\n") }
 
 func (h *Handlers) identityShow(w http.ResponseWriter, r *http.Request) error {
 	id, err := h.Issuer.Get(r.Context())
@@ -33,7 +38,9 @@ func (h *Handlers) identitySave(w http.ResponseWriter, r *http.Request) error {
 		AddressJA: f.Text("address_ja"), AddressEN: f.Text("address_en"), Phone: f.Text("phone"), Fax: f.Text("fax"),
 		RegistrationNumber: f.Text("registration_number"), BankName: f.Text("bank_name"), BankBranch: f.Text("bank_branch"),
 		BankBranchNumber: f.Text("bank_branch_number"), AccountType: f.Text("account_type"), AccountNumber: f.Text("account_number"),
-		AccountHolder: f.Text("account_holder"), SalesMailingList: f.Text("sales_mailing_list")}
+		AccountHolder: f.Text("account_holder"), SalesMailingList: f.Text("sales_mailing_list"),
+		SupportPhones: strings.Split(f.Lines("support_phones"), "\n"), SupportURL: f.Text("support_url"),
+		SupportHoursJA: f.Text("support_hours_ja"), SupportHoursEN: f.Text("support_hours_en")}
 	err = f.Do(func() error { return h.Issuer.Save(r.Context(), id, httpx.Actor(r)) })
 	if errs, ok := httpx.Invalid(err); ok {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, identityView(IdentityPage{ID: id, Errs: errs}))

@@ -112,7 +112,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	page, in := parseOrder(f)
 	var id int64
 	err = f.Do(func() (err error) {
-		id, _, err = h.Vouchers.Create(r.Context(), in, httpx.Actor(r))
+		id, _, err = h.Vouchers.Create(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, in, httpx.ActorOf(r))
 		return err
 	})
 	var refusal *voucher.Refusal
@@ -150,7 +150,11 @@ func formErrors(errs valid.Errors) valid.Errors {
 }
 
 // parseOrder reads the form: lines are line<N>_<field>, taken in N order
-// and numbered again from 0, as the domain numbers them.
+// and numbered again from 0, as the domain numbers them. A line's product
+// is "productID:years", the one select the page renders (voucher.js shows
+// it as two and posts the pair). An FQDN or wildcard count that is not
+// posted at all is 0: the script disables the inputs a product does not
+// take, and a browser does not post a disabled input.
 func parseOrder(f *httpx.Form) (FormPage, voucher.Input) {
 	page := FormPage{Key: f.Text("key"), GroupID: f.Text("group_id"), Customer: f.Text("customer"), Memo: f.Text("memo"), Errs: valid.Errors{}}
 	in := voucher.Input{Customer: page.Customer, Memo: page.Memo, IdempotencyKey: page.Key}
@@ -160,7 +164,13 @@ func parseOrder(f *httpx.Form) (FormPage, voucher.Input) {
 		if !f.Has(lineField(i, "product")) {
 			continue
 		}
-		lv := LineValues{Product: get("product"), Quantity: get("quantity"), FQDNs: get("fqdns"), Wildcards: get("wildcards"), ShipToken: get("ship_token") == "yes"}
+		count := func(name string) string {
+			if !f.Has(lineField(i, name)) {
+				return "0"
+			}
+			return get(name)
+		}
+		lv := LineValues{Product: get("product"), Quantity: get("quantity"), FQDNs: count("fqdns"), Wildcards: count("wildcards"), ShipToken: get("ship_token") == "yes"}
 		in.Lines = append(in.Lines, lineInput(lv, f.Errs, len(page.Lines)))
 		page.Lines = append(page.Lines, lv)
 	}
