@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/apikey"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
 	"github.com/ccp-partner/portal/internal/catalog"
@@ -25,12 +26,16 @@ import (
 	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/metrics"
 	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/internal/quote"
 	"github.com/ccp-partner/portal/internal/voucher"
+	"github.com/ccp-partner/portal/internal/webhook"
+	"github.com/ccp-partner/portal/web/api"
 	"github.com/ccp-partner/portal/web/finance"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
 	"github.com/ccp-partner/portal/web/operator"
 	"github.com/ccp-partner/portal/web/partner"
+	quoteweb "github.com/ccp-partner/portal/web/quote"
 	"github.com/ccp-partner/portal/web/signin"
 	"github.com/ccp-partner/portal/web/signup"
 	"github.com/ccp-partner/portal/web/static"
@@ -52,6 +57,9 @@ type Deps struct {
 	Ledger    *ledger.Store
 	Vouchers  *voucher.Service
 	Billing   *billing.Service
+	Quotes    *quote.Service
+	Keys      *apikey.Service  // the Services API's keys
+	Webhooks  *webhook.Service // webhook endpoints and deliveries
 	Cookies   httpx.Cookies
 	Metrics   *metrics.Metrics // nil: no metrics
 }
@@ -84,9 +92,12 @@ func NewHandler(d Deps) http.Handler {
 		Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&voucherweb.Handlers{Vouchers: d.Vouchers, Accounts: d.Accounts, Ledger: d.Ledger, Issuer: d.Issuer, Clock: d.Clock,
 		Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&quoteweb.Handlers{Quotes: d.Quotes, Accounts: d.Accounts, I18n: d.I18n, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&partner.Handlers{Accounts: d.Accounts, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&operator.Handlers{Accounts: d.Accounts, Catalog: d.Catalog, Contracts: d.Contracts, Issuer: d.Issuer, Ledger: d.Ledger,
 		Sessions: d.Auth.Sessions, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&api.Handlers{Keys: d.Keys, Vouchers: d.Vouchers, Catalog: d.Catalog, Accounts: d.Accounts, Ledger: d.Ledger,
+		Billing: d.Billing, Webhooks: d.Webhooks, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	return r
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/apikey"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
 	"github.com/ccp-partner/portal/internal/catalog"
@@ -28,7 +29,9 @@ import (
 	"github.com/ccp-partner/portal/internal/mail"
 	"github.com/ccp-partner/portal/internal/metrics"
 	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/internal/quote"
 	"github.com/ccp-partner/portal/internal/voucher"
+	"github.com/ccp-partner/portal/internal/webhook"
 	"github.com/ccp-partner/portal/web"
 	"github.com/ccp-partner/portal/web/httpx"
 )
@@ -76,8 +79,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Ledger = &ledger.Store{DB: pool, Clock: a.Clock, Contracts: a.Contracts, Accounts: a.Accounts, I18n: bundle}
 	a.Vouchers = &voucher.Service{DB: pool, Clock: a.Clock, Catalog: a.Catalog, Contracts: a.Contracts, Accounts: a.Accounts,
 		Ledger: a.Ledger, Issuer: a.Issuer, I18n: bundle, BaseURL: cfg.BaseURL}
+	a.Quotes = &quote.Service{DB: pool, Clock: a.Clock, Vouchers: a.Vouchers, Accounts: a.Accounts, Issuer: a.Issuer, I18n: bundle}
 	a.Billing = &billing.Service{DB: pool, Pool: pool, Clock: a.Clock, Ledger: a.Ledger, Contracts: a.Contracts,
 		Accounts: a.Accounts, Issuer: a.Issuer, I18n: bundle, Log: log}
+	a.Keys = &apikey.Service{DB: pool, Clock: a.Clock}
+	a.Webhooks = &webhook.Service{DB: pool, Clock: a.Clock, AllowPrivate: !cfg.Production(), Log: log, Interval: 5 * time.Second}
 	a.CloseInterval = 15 * time.Second
 	a.Mail = &mail.Worker{DB: pool, Sender: sender(cfg), From: cfg.MailFrom, Clock: a.Clock, Log: log, Interval: 5 * time.Second}
 	a.Metrics = metrics.New(metrics.Options{Pool: pool, Now: a.Clock.Now, Log: log})
@@ -122,6 +128,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	var workers sync.WaitGroup
 	workers.Go(func() { a.Mail.Run(workCtx) })
 	workers.Go(func() { a.Billing.Run(workCtx, a.CloseInterval) })
+	workers.Go(func() { a.Webhooks.Run(workCtx) })
 
 	served := make(chan error, len(servers))
 	for i, srv := range servers {

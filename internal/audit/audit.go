@@ -72,6 +72,14 @@ const (
 	MonthClosed            Action = "billing.month_closed"
 	CloseRequested         Action = "billing.close_requested"
 	PaymentRecorded        Action = "billing.payment_recorded"
+	QuoteSaved             Action = "quote.saved"
+	QuoteSent              Action = "quote.sent"
+	QuoteDeleted           Action = "quote.deleted"
+	QuoteOrdered           Action = "quote.ordered"
+	APIKeyCreated          Action = "api_key.created"
+	APIKeyRevoked          Action = "api_key.revoked"
+	WebhookCreated         Action = "webhook.created"
+	WebhookDisabled        Action = "webhook.disabled"
 )
 
 // AllActions lists every action.
@@ -82,6 +90,7 @@ var AllActions = []Action{
 	NotificationSaved, ConsentRecorded, ContractVersionCreated, SignupSubmitted, SignupApproved,
 	SignupRejected, ProductSaved, IssuerSaved, ClockMoved, VoucherOrderCreated, VoucherOrderCancelled,
 	VoucherCodeReissued, LedgerAdjusted, DeliveryEntered, DeliveryLeft, MonthClosed, CloseRequested, PaymentRecorded,
+	QuoteSaved, QuoteSent, QuoteDeleted, QuoteOrdered, APIKeyCreated, APIKeyRevoked, WebhookCreated, WebhookDisabled,
 }
 
 // Of completes e, the actor's part of an entry, as the record of action on
