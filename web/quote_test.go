@@ -12,13 +12,11 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ccp-partner/portal/internal/audit"
-	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/demo"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/money"
-	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/webtest"
 )
@@ -294,21 +292,9 @@ func TestQuoteRefusalsWriteNothing(t *testing.T) {
 func orderedQuote(t *testing.T, env *webtest.Env, c *webtest.Client) string {
 	t.Helper()
 	path := saveQuote(t, c, "", [4]string{"1:1", "1", "1", "0"})
-	ctx := context.Background()
-	id := quoteID(t, path)
-	q, err := env.App.Quotes.Get(ctx, 1, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := auth.Actor{Principal: &auth.Principal{UserID: 6, Username: "acme-admin", PartnerID: 1, Roles: []auth.Role{auth.RoleAdmin}}}
-	orderID, _, err := env.App.Vouchers.Create(ctx, 1, voucher.Input{GroupID: q.GroupID, Lines: q.LineInputs(), IdempotencyKey: "quote"}, actor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := postgres.InTx(ctx, env.App.Pool, func(tx postgres.Querier) error {
-		return env.App.Quotes.MarkOrdered(ctx, tx, 1, id, orderID, actor)
-	}); err != nil {
-		t.Fatal(err)
+	form := webtest.FormValues(c.Get(path+"/order").Doc, "#quote-order-form")
+	if res := c.PostForm(path+"/order", form); res.Status != http.StatusSeeOther {
+		t.Fatalf("order the quote: %d %s", res.Status, res.Doc.Find("#refusal").Text())
 	}
 	return path
 }
@@ -425,5 +411,52 @@ func TestQuotePagesAreTranslated(t *testing.T) {
 	q, err := env.App.Quotes.Get(context.Background(), 1, 2)
 	if err != nil || q.Kind != "credit" || q.Subtotal != 500_000 || q.Total != 550_000 {
 		t.Errorf("credit quote: %+v %v", q, err)
+	}
+}
+
+// TestOrderingAQuotesVouchers: "Order these vouchers" places one order at
+// the quote's frozen prices (its contract still in force), links it, and
+// the quote can be ordered only once; after a price change the order is
+// charged at today's prices with a notice.
+func TestOrderingAQuotesVouchers(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-finance")
+	path := saveQuote(t, c, "", theManualsPatterns...)
+	page := c.Get(path + "/order")
+	if page.Status != http.StatusOK || page.Doc.Find("#frozen").Length() != 1 || !strings.Contains(page.Doc.Find("#order-total").Text(), "¥28,930") {
+		t.Fatalf("the order page: %d %q", page.Status, page.Doc.Find("#order-total").Text())
+	}
+	form := webtest.FormValues(page.Doc, "#quote-order-form")
+	form.Set("customer", "株式会社サンプル")
+	res := c.PostForm(path+"/order", form)
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("order: %d %s", res.Status, res.Doc.Find("#refusal").Text())
+	}
+	order := c.Get(res.Location)
+	if !strings.Contains(order.Doc.Find("#order-facts").Text(), "¥28,930") {
+		t.Errorf("the order's total: %q", order.Doc.Find("#order-facts").Text())
+	}
+	quotePage := c.Get(path)
+	if got := quotePage.Doc.Find("#qv-status").Text(); !strings.Contains(got, "Ordered") || quotePage.Doc.Find("#quote-order-link").Length() != 1 {
+		t.Errorf("the quote after ordering: %q", got)
+	}
+	before := env.Fingerprint(t)
+	if again := c.PostForm(path+"/order", form); again.Status != http.StatusSeeOther || again.Location != res.Location {
+		t.Errorf("a double submit: %d %s", again.Status, again.Location)
+	}
+	form.Set("key", "another submit")
+	if again := c.PostForm(path+"/order", form); again.Status != http.StatusConflict {
+		t.Errorf("ordering an ordered quote again: %d", again.Status)
+	}
+	if env.Fingerprint(t) != before {
+		t.Error("ordering the quote again wrote something")
+	}
+	env.AssertOtherPartnerGets404(t, "acme-finance", saveQuote(t, c, "", [4]string{"1:1", "1", "1", "0"})+"/order")
+
+	repriced := saveQuote(t, c, "", [4]string{"1:1", "1", "1", "0"})
+	doublePrices(t, env)
+	page = c.Get(repriced + "/order")
+	if page.Doc.Find("#repriced").Length() != 1 || !strings.Contains(page.Doc.Find("#order-total").Text(), "¥1,990") {
+		t.Errorf("after a price change: %q %q", page.Doc.Find("#repriced").Text(), page.Doc.Find("#order-total").Text())
 	}
 }

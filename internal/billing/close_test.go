@@ -194,7 +194,7 @@ func TestAWorkedMonth(t *testing.T) {
 		t.Errorf("after December's close: %+v", f)
 	}
 
-	e.at(t, 2027, 1, 2, 8, 0, 0) // within 30 days of 3 December 09:00
+	e.at(t, 2027, 1, 2, 8, 0, 0)                                         // within 30 days of 3 December 09:00
 	if err := e.vouchers.Cancel(ctx, acmeID, orderB, acme); err != nil { // −¥2,985 in January, nothing bought
 		t.Fatal(err)
 	}

@@ -29,6 +29,10 @@ func TestEveryActionChecksItsActor(t *testing.T) {
 			_, _, err := e.svc.Create(ctx, p, order(gsid(1, 1, 0)), a)
 			return err
 		}},
+		{Name: "CreateWith", Perm: auth.OrderVouchers, Do: func(p int64, a auth.Actor) error {
+			_, _, err := e.svc.CreateWith(ctx, p, order(gsid(1, 1, 0)), a, nil)
+			return err
+		}},
 		{Name: "Cancel", Perm: auth.ChangeVouchers, Do: func(p int64, a auth.Actor) error { return e.svc.Cancel(ctx, p, orderID, a) }},
 		{Name: "Reissue", Perm: auth.ChangeVouchers, Do: func(p int64, a auth.Actor) error {
 			_, err := e.svc.Reissue(ctx, p, codes[0].ID, a)

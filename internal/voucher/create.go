@@ -122,6 +122,17 @@ func nameProblem(err error) (field, messageID string) {
 // valid.Errors, *Refusal (ErrNoContract, ErrBillingIncomplete,
 // ErrPaymentNotBalance, insufficient funds).
 func (s *Service) Create(ctx context.Context, partnerID int64, in Input, actor auth.Actor) (id int64, created bool, err error) {
+	return s.CreateWith(ctx, partnerID, in, actor, nil)
+}
+
+// Then is work that belongs to a new order's transaction: it runs in q once
+// the order is placed, and its error rolls the order back (a quote marked
+// Ordered by the order placed from it).
+type Then func(q postgres.Querier, orderID int64) error
+
+// CreateWith is Create with then run in the order's transaction after the
+// order is placed (not when the idempotency key finds an earlier order).
+func (s *Service) CreateWith(ctx context.Context, partnerID int64, in Input, actor auth.Actor, then Then) (id int64, created bool, err error) {
 	if err := actor.RequirePartner(auth.OrderVouchers, partnerID); err != nil {
 		return 0, false, err
 	}
@@ -137,6 +148,9 @@ func (s *Service) Create(ctx context.Context, partnerID int64, in Input, actor a
 			return err
 		}
 		id, err = s.With(q).place(ctx, q, partnerID, in, actor.Entry().In(partnerID))
+		if err == nil && then != nil {
+			err = then(q, id)
+		}
 		created = err == nil
 		return err
 	})
@@ -145,6 +159,12 @@ func (s *Service) Create(ctx context.Context, partnerID int64, in Input, actor a
 		return id, false, err
 	}
 	return id, created, err
+}
+
+// OrderByKey returns the id of partnerID's order placed with idempotency
+// key, or 0: the first answer to a repeated submit.
+func (s *Service) OrderByKey(ctx context.Context, partnerID int64, key string) (int64, error) {
+	return existingOrder(ctx, s.DB, partnerID, key)
 }
 
 // existingOrder returns the id of partnerID's order placed with key, or 0.

@@ -20,6 +20,7 @@ import (
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/money"
+	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/postgres/postgrestest"
 	"github.com/ccp-partner/portal/internal/valid"
 	"github.com/ccp-partner/portal/internal/voucher"
@@ -387,5 +388,25 @@ func TestBalanceNotificationOncePerCrossing(t *testing.T) {
 		if got := lowMails(); got != s.want {
 			t.Errorf("%s: %d notification emails, want %d", s.name, got, s.want)
 		}
+	}
+}
+
+// TestWorkThenRollsBackTheOrderWhenItFails: an order placed with CreateWith
+// commits with its follow-up work, or not at all.
+func TestWorkThenRollsBackTheOrderWhenItFails(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	before := postgrestest.Fingerprint(t, e.pool)
+	refused := errors.New("the quote was ordered meanwhile")
+	if _, _, err := e.svc.CreateWith(ctx, 1, order(gsid(1, 1, 0)), acme, func(postgres.Querier, int64) error { return refused }); !errors.Is(err, refused) {
+		t.Fatalf("then's error: %v", err)
+	}
+	if after := postgrestest.Fingerprint(t, e.pool); after != before {
+		t.Error("a failed follow-up left the order behind")
+	}
+	var seen int64
+	id, _, err := e.svc.CreateWith(ctx, 1, order(gsid(1, 1, 0)), acme, func(_ postgres.Querier, id int64) error { seen = id; return nil })
+	if err != nil || seen != id || id == 0 {
+		t.Errorf("then saw order %d of %d: %v", seen, id, err)
 	}
 }

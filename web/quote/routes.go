@@ -40,6 +40,8 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	q.Get("/finance/quotes/{id}/delete", a.H(h.deleteConfirm))
 	q.Post("/finance/quotes/{id}/delete", a.H(h.delete))
 	q.Post("/finance/quotes/{id}/purchase-order", a.H(h.purchaseOrder))
+	q.Get("/finance/quotes/{id}/order", a.H(h.orderForm))
+	q.Post("/finance/quotes/{id}/order", a.H(h.order))
 	sales := r.With(h.Guard.Can(auth.ReviewPartners))
 	sales.Get("/operator/partners/{id}/quotes", a.H(h.operatorList))
 	sales.Get("/operator/partners/{id}/quotes/{quote}/quote.pdf", a.H(h.operatorPDF))
