@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/jp"
@@ -178,17 +179,21 @@ func (s *Store) Get(ctx context.Context) (Identity, error) {
 
 // Save validates and stores id, recording the change with actor. It returns
 // valid.Errors for bad input and writes nothing then.
-func (s *Store) Save(ctx context.Context, id Identity, actor audit.Entry) error {
+func (s *Store) Save(ctx context.Context, id Identity, actor auth.Actor) error {
+	if err := actor.Require(auth.AdministerOperator); err != nil {
+		return err
+	}
 	id.Normalize()
 	if e := id.Validate(); len(e) > 0 {
 		return e
 	}
-	actor.At = s.Clock.Now()
+	now := s.Clock.Now()
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
-		if err := Put(ctx, q, id, actor.At); err != nil {
+		if err := Put(ctx, q, id, now); err != nil {
 			return err
 		}
-		actor.Action, actor.ObjectType, actor.Details = audit.IssuerSaved, "operator_identity", map[string]any{"identity": id}
-		return audit.Record(ctx, q, actor)
+		e := actor.Entry().Of(now, audit.IssuerSaved, "operator_identity", "")
+		e.Details = map[string]any{"identity": id}
+		return audit.Record(ctx, q, e)
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/auth/authtest"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/issuer"
 	"github.com/ccp-partner/portal/internal/postgres/postgrestest"
@@ -103,7 +105,7 @@ func TestSupportContactsAreStored(t *testing.T) {
 	bad := identity()
 	bad.SupportURL = "www.digicert.com/jp/contact-us/"
 	var errs valid.Errors
-	if err := store.Save(ctx, bad, audit.Entry{}); !errors.As(err, &errs) || errs.ID("support_url") != "issuer.support_url" {
+	if err := store.Save(ctx, bad, auth.System("test")); !errors.As(err, &errs) || errs.ID("support_url") != "issuer.support_url" {
 		t.Fatalf("bad contact page: %v", err)
 	}
 	if got, _ := store.Get(ctx); got.SupportURL != "" || got.Phone != old.Phone {
@@ -113,7 +115,7 @@ func TestSupportContactsAreStored(t *testing.T) {
 	good := identity()
 	good.SupportPhones = []string{"0120-707-637", "", "03-4578-1368"}
 	good.SupportHoursJA, good.SupportHoursEN = "平日 9:00〜17:30", "Weekdays 9:00-17:30 JST"
-	if err := store.Save(ctx, good, audit.Entry{}); err != nil {
+	if err := store.Save(ctx, good, auth.System("test")); err != nil {
 		t.Fatal(err)
 	}
 	got, err := store.Get(ctx)
@@ -125,4 +127,16 @@ func TestSupportContactsAreStored(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1`, string(audit.IssuerSaved)).Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d audit entries, %v", n, err)
 	}
+}
+
+// TestSavingTheIdentityChecksItsActor: only an operator administrator
+// changes what every invoice prints.
+func TestSavingTheIdentityChecksItsActor(t *testing.T) {
+	pool := postgrestest.NewPool(t)
+	store := &issuer.Store{DB: pool, Clock: clock.System{}}
+	authtest.Check(t, pool, 1, store, []authtest.Action{
+		{Name: "Save", Perm: auth.AdministerOperator, Do: func(_ int64, a auth.Actor) error {
+			return store.Save(context.Background(), identity(), a)
+		}},
+	})
 }

@@ -56,7 +56,7 @@ func (h *Handlers) saveContact(w http.ResponseWriter, r *http.Request, c account
 	}
 	var err error
 	if len(errs) == 0 {
-		err = h.Accounts.SaveBillingContact(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, c, httpx.ActorOf(r))
+		err = h.Accounts.SaveBillingContact(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, c, httpx.Actor(r))
 		if e, ok := httpx.Invalid(err); ok {
 			errs, err = e, nil
 		}

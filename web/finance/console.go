@@ -148,7 +148,7 @@ func (h *Handlers) recordPayment(w http.ResponseWriter, r *http.Request) error {
 		if !f.OK() {
 			return f.Errs
 		}
-		return h.Billing.RecordPayment(r.Context(), number, in, httpx.ActorOf(r))
+		return h.Billing.RecordPayment(r.Context(), number, in, httpx.Actor(r))
 	})
 	if errs, ok := httpx.Invalid(err); ok {
 		p.Errs = errs
@@ -213,7 +213,7 @@ func (h *Handlers) runClose(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) closeByHand(r *http.Request, m billing.Month) error {
-	_, err := h.Billing.CloseByHand(r.Context(), m, httpx.ActorOf(r))
+	_, err := h.Billing.CloseByHand(r.Context(), m, httpx.Actor(r))
 	if errors.Is(err, billing.ErrMonthNotOver) {
 		return valid.Errors{"month": {ID: "billing.month_not_over"}}
 	}

@@ -68,7 +68,7 @@ func (h *Handlers) paymentSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	ps := account.PaymentSettings{Allowed: f.List("allowed"), Default: f.Text("default")}
 	err = f.Do(func() error {
-		return h.Accounts.SavePaymentSettings(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, ps, httpx.ActorOf(r))
+		return h.Accounts.SavePaymentSettings(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, ps, httpx.Actor(r))
 	})
 	if errs, ok := httpx.Invalid(err); ok {
 		page, err := h.settingsPage(r)
@@ -97,7 +97,7 @@ func (h *Handlers) notificationSave(w http.ResponseWriter, r *http.Request) erro
 		n.Emails = errs.EmailList("notification_emails", emails)
 	}
 	if len(errs) == 0 {
-		err = h.Accounts.SaveNotification(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, n, httpx.ActorOf(r))
+		err = h.Accounts.SaveNotification(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, n, httpx.Actor(r))
 		if e, ok := httpx.Invalid(err); ok {
 			errs, err = e, nil
 		}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/ccp-partner/portal/internal/audit"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -152,18 +151,11 @@ func LocalPath(p, fallback string) string {
 	return p
 }
 
-// ActorOf is who acts in the request, for the domain's checks and its
-// audit entries: the signed-in principal (nil if none) and the client
-// address.
-func ActorOf(r *http.Request) auth.Actor {
+// Actor is who acts in the request, for the domain's checks and its audit
+// entries: the signed-in principal (nil if none) and the client address.
+func Actor(r *http.Request) auth.Actor {
 	return auth.Actor{Principal: auth.PrincipalFrom(r.Context()), IP: ClientIP(r)}
 }
-
-// Actor is the audit entry's "who" for the request (ActorOf(r).Entry()).
-//
-// Deprecated: use ActorOf; this stays only until internal/issuer and
-// internal/quote take an auth.Actor, then ActorOf takes its name.
-func Actor(r *http.Request) audit.Entry { return ActorOf(r).Entry() }
 
 // Invalid returns the field problems in err, if err is valid.Errors.
 func Invalid(err error) (valid.Errors, bool) {

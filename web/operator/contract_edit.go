@@ -119,7 +119,7 @@ func (h *Handlers) contractCreate(w http.ResponseWriter, r *http.Request) error 
 	}
 	v := parseVersion(f)
 	if len(f.Errs) == 0 {
-		_, err = h.Contracts.Create(r.Context(), p.ID, v, httpx.ActorOf(r))
+		_, err = h.Contracts.Create(r.Context(), p.ID, v, httpx.Actor(r))
 		if errs, ok := httpx.Invalid(err); ok {
 			f.Errs, err = entryErrors(errs, v), nil
 		}

@@ -22,7 +22,7 @@ func (h *Handlers) deliveryEnter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.Accounts.EnterPartner(r.Context(), httpx.SessionToken(r), p.ID, httpx.ActorOf(r))
+	err = h.Accounts.EnterPartner(r.Context(), httpx.SessionToken(r), p.ID, httpx.Actor(r))
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (h *Handlers) deliveryLeave(w http.ResponseWriter, r *http.Request) error {
 	if !p.OnBehalf {
 		return httpx.Redirect(w, r, "/")
 	}
-	if err := h.Accounts.LeavePartner(r.Context(), httpx.SessionToken(r), p.PartnerID, httpx.ActorOf(r)); err != nil {
+	if err := h.Accounts.LeavePartner(r.Context(), httpx.SessionToken(r), p.PartnerID, httpx.Actor(r)); err != nil {
 		return err
 	}
 	return httpx.Redirect(w, r, "/operator/delivery")

@@ -97,7 +97,7 @@ func (h *Handlers) consentRecord(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
-		_, err = h.Accounts.RecordConsent(r.Context(), p.ID, c, httpx.ActorOf(r))
+		_, err = h.Accounts.RecordConsent(r.Context(), p.ID, c, httpx.Actor(r))
 		if errs, ok := httpx.Invalid(err); ok {
 			form.Errs, err = errs, nil
 		}
@@ -149,7 +149,7 @@ func (h *Handlers) adjust(w http.ResponseWriter, r *http.Request) error {
 	form := AdjustForm{Amount: f.Text("amount"), Reason: f.Text("reason"), Errs: f.Errs}
 	amount, _ := form.Errs.Int("amount", form.Amount, -int64(ledger.MaxAdjustment), int64(ledger.MaxAdjustment))
 	if len(form.Errs) == 0 {
-		err = h.Ledger.Adjust(r.Context(), p.ID, money.Yen(amount), form.Reason, httpx.ActorOf(r))
+		err = h.Ledger.Adjust(r.Context(), p.ID, money.Yen(amount), form.Reason, httpx.Actor(r))
 		if errs, ok := httpx.Invalid(err); ok {
 			form.Errs, err = errs, nil
 		}

@@ -62,7 +62,7 @@ func (h *Handlers) productSave(w http.ResponseWriter, r *http.Request) error {
 	years, ok := page.Errs.Int("max_years", page.MaxYears, 1, 6)
 	page.P.MaxYears = int(years)
 	if ok && len(page.Errs) == 0 {
-		_, err := h.Catalog.Save(r.Context(), page.P, httpx.ActorOf(r))
+		_, err := h.Catalog.Save(r.Context(), page.P, httpx.Actor(r))
 		if errs, bad := httpx.Invalid(err); bad {
 			page.Errs = errs
 		} else if err != nil {

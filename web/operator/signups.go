@@ -53,7 +53,7 @@ func (h *Handlers) signupApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Accounts.ApproveSignup(r.Context(), s.ID, httpx.ActorOf(r))
+	_, err = h.Accounts.ApproveSignup(r.Context(), s.ID, httpx.Actor(r))
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (h *Handlers) signupReject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	reason := f.Lines("reason")
-	err = f.Do(func() error { return h.Accounts.RejectSignup(r.Context(), s.ID, reason, httpx.ActorOf(r)) })
+	err = f.Do(func() error { return h.Accounts.RejectSignup(r.Context(), s.ID, reason, httpx.Actor(r)) })
 	if errs, ok := httpx.Invalid(err); ok {
 		return layout.Render(w, r, http.StatusUnprocessableEntity, signupView(SignupPage{S: s, Reason: reason, Errs: errs}))
 	}

@@ -39,7 +39,7 @@ func (h *Handlers) groupCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := f.Text("name")
 	err = f.Do(func() error {
-		_, err := h.Accounts.CreateGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, name, httpx.ActorOf(r))
+		_, err := h.Accounts.CreateGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, name, httpx.Actor(r))
 		return err
 	})
 	return h.groupChanged(w, r, name, err, "groups.created")
@@ -56,7 +56,7 @@ func (h *Handlers) groupRename(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := f.Text("name")
 	err = f.Do(func() error {
-		return h.Accounts.RenameGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, name, httpx.ActorOf(r))
+		return h.Accounts.RenameGroup(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, name, httpx.Actor(r))
 	})
 	return h.groupChanged(w, r, "", err, "groups.renamed")
 }
@@ -72,7 +72,7 @@ func (h *Handlers) groupActive(w http.ResponseWriter, r *http.Request) error {
 	}
 	active := f.Checked("active", "yes")
 	err = f.Do(func() error {
-		return h.Accounts.SetGroupActive(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, active, httpx.ActorOf(r))
+		return h.Accounts.SetGroupActive(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, active, httpx.Actor(r))
 	})
 	return h.groupChanged(w, r, "", err, "groups.saved")
 }

@@ -47,7 +47,7 @@ func (h *Handlers) userAdd(w http.ResponseWriter, r *http.Request) error {
 	n := account.NewUser{Username: f.Text("username"), DisplayName: f.Text("display_name"), Email: f.Text("email"),
 		Language: f.Text("language"), Roles: roles(f.List("roles"))}
 	err = f.Do(func() error {
-		_, err := h.Accounts.AddUser(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, n, httpx.ActorOf(r))
+		_, err := h.Accounts.AddUser(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, n, httpx.Actor(r))
 		return err
 	})
 	if errs, ok := httpx.Invalid(err); ok {
@@ -109,7 +109,7 @@ func (h *Handlers) userRoles(w http.ResponseWriter, r *http.Request) error {
 	}
 	list := roles(f.List("roles"))
 	err = f.Do(func() error {
-		return h.Accounts.SetRoles(r.Context(), page.U.PartnerID, page.U.ID, list, httpx.ActorOf(r))
+		return h.Accounts.SetRoles(r.Context(), page.U.PartnerID, page.U.ID, list, httpx.Actor(r))
 	})
 	return h.userChanged(w, r, page, err, "users.roles_saved")
 }
@@ -125,7 +125,7 @@ func (h *Handlers) userActive(w http.ResponseWriter, r *http.Request) error {
 	}
 	active := f.Checked("active", "yes")
 	err = f.Do(func() error {
-		return h.Accounts.SetActive(r.Context(), page.U.PartnerID, page.U.ID, active, httpx.ActorOf(r))
+		return h.Accounts.SetActive(r.Context(), page.U.PartnerID, page.U.ID, active, httpx.Actor(r))
 	})
 	return h.userChanged(w, r, page, err, "users.status_saved")
 }

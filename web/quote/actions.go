@@ -112,7 +112,7 @@ func (h *Handlers) send(w http.ResponseWriter, r *http.Request) error {
 	form := SendForm{To: f.Lines("to"), Lang: f.Text("lang")}
 	partnerID := auth.PrincipalFrom(r.Context()).PartnerID
 	err = f.Do(func() error {
-		return h.Quotes.Send(r.Context(), partnerID, id, quote.SendInput{To: form.To, Lang: form.Lang}, httpx.ActorOf(r))
+		return h.Quotes.Send(r.Context(), partnerID, id, quote.SendInput{To: form.To, Lang: form.Lang}, httpx.Actor(r))
 	})
 	errs, invalid := httpx.Invalid(err)
 	if !invalid {
@@ -152,7 +152,7 @@ func (h *Handlers) delete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Quotes.Delete(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.ActorOf(r)); err != nil {
+	if err := h.Quotes.Delete(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.Actor(r)); err != nil {
 		return err
 	}
 	httpx.SetFlash(w, r, "quote.deleted_flash")
@@ -168,7 +168,7 @@ func (h *Handlers) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	partnerID := auth.PrincipalFrom(r.Context()).PartnerID
-	err = h.Quotes.PurchaseOrder(r.Context(), partnerID, id, httpx.ActorOf(r))
+	err = h.Quotes.PurchaseOrder(r.Context(), partnerID, id, httpx.Actor(r))
 	if !errors.Is(err, quote.ErrNoPurchaseOrders) {
 		return err
 	}

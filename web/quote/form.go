@@ -113,7 +113,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	page, in := parseQuote(f)
 	var id int64
 	err = f.Do(func() (err error) {
-		id, err = h.Quotes.Save(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, in, httpx.ActorOf(r))
+		id, err = h.Quotes.Save(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, in, httpx.Actor(r))
 		return err
 	})
 	switch errs, invalid := httpx.Invalid(err); {

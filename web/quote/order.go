@@ -58,7 +58,7 @@ func (h *Handlers) order(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		in := voucher.Input{GroupID: qt.GroupID, Customer: p.Customer, Memo: p.Memo, IdempotencyKey: "quote:" + p.Key}
-		orderID, err = h.Quotes.Order(r.Context(), partnerID, id, in, httpx.ActorOf(r))
+		orderID, err = h.Quotes.Order(r.Context(), partnerID, id, in, httpx.Actor(r))
 		return err
 	})
 	var refusal *voucher.Refusal

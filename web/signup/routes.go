@@ -51,7 +51,7 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
 		State: f.Text("state"), City: f.Text("city"), Street: f.Text("street"), PostalCode: f.Text("postal_code"),
 	}
 	err = f.Do(func() error {
-		_, err := h.Accounts.SubmitSignup(r.Context(), in, httpx.ActorOf(r))
+		_, err := h.Accounts.SubmitSignup(r.Context(), in, httpx.Actor(r))
 		return err
 	})
 	if errs, ok := httpx.Invalid(err); ok {

@@ -28,7 +28,7 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Vouchers.Cancel(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, o.ID, httpx.ActorOf(r)); err != nil {
+	if err := h.Vouchers.Cancel(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, o.ID, httpx.Actor(r)); err != nil {
 		return err
 	}
 	httpx.SetFlash(w, r, "voucher.cancelled")
@@ -62,7 +62,7 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	partnerID := auth.PrincipalFrom(r.Context()).PartnerID
-	newID, err := h.Vouchers.Reissue(r.Context(), partnerID, id, httpx.ActorOf(r))
+	newID, err := h.Vouchers.Reissue(r.Context(), partnerID, id, httpx.Actor(r))
 	if err != nil {
 		return err
 	}

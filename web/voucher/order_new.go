@@ -112,7 +112,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	page, in := parseOrder(f)
 	var id int64
 	err = f.Do(func() (err error) {
-		id, _, err = h.Vouchers.Create(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, in, httpx.ActorOf(r))
+		id, _, err = h.Vouchers.Create(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, in, httpx.Actor(r))
 		return err
 	})
 	var refusal *voucher.Refusal
