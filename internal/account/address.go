@@ -2,6 +2,7 @@ package account
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/ccp-partner/portal/internal/jp"
 	"github.com/ccp-partner/portal/internal/valid"
@@ -39,3 +40,16 @@ func address(e valid.Errors, a Address) {
 
 // Countries offered by address forms (ISO 3166-1 alpha-2), Japan first.
 var Countries = []string{"JP", "US", "GB", "DE", "FR", "SG", "KR", "TW", "CN", "HK", "AU", "CA", "IN", "TH", "VN", "PH", "ID", "MY"}
+
+// Lines is the address as a Japanese document prints it, without the postal
+// code: the prefecture and city, then the street and building lines, empty
+// ones left out.
+func (a Address) Lines() []string {
+	var out []string
+	for _, s := range []string{a.State + a.City, a.Line1, a.Line2} {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

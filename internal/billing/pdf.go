@@ -94,7 +94,7 @@ func addresseeBlock(l *i18n.Localizer, group string, c account.BillingContact, f
 		return append2(to, l.T("doc.person_unnamed"))
 	}
 	to.PostalCode = c.PostalCode
-	to.Address = nonEmpty(c.State+c.City, c.Line1, c.Line2)
+	to.Address = c.Address.Lines()
 	if c.Organization != "" && c.Organization != group {
 		to.Names = append([]string{c.Organization}, to.Names...)
 	}
@@ -106,29 +106,10 @@ func append2(to pdf.Addressee, name string) pdf.Addressee {
 	return to
 }
 
-func nonEmpty(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// issuerBlock is the operator's name, address, phone, fax and registration
-// number, as every document prints them.
+// issuerBlock is the operator's name, address, phone, fax and
+// registration number, as every document prints them.
 func (v *view) issuerBlock() pdf.Issuer {
-	contact := []string{"TEL: " + v.issuer.Phone}
-	if v.issuer.Fax != "" {
-		contact = append(contact, "FAX: "+v.issuer.Fax)
-	}
-	name, address := v.issuer.NameJA, v.issuer.AddressJA
-	if v.l.Lang() != "ja" {
-		name, address = v.issuer.NameEN, v.issuer.AddressEN
-	}
-	return pdf.Issuer{Name: name, PostalCode: v.issuer.PostalCode, Address: []string{address},
-		Contact: contact, Registration: v.l.T("doc.registration_number") + ": " + v.issuer.RegistrationNumber}
+	return v.issuer.Block(v.l.Lang(), v.l.T("doc.registration_number")+": "+v.issuer.RegistrationNumber)
 }
 
 // invoicePDF is the invoice (M-4).

@@ -18,6 +18,7 @@ import (
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/fault"
 	"github.com/ccp-partner/portal/internal/jp"
+	"github.com/ccp-partner/portal/internal/pdf"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/valid"
 )
@@ -196,4 +197,21 @@ func (s *Store) Save(ctx context.Context, id Identity, actor auth.Actor) error {
 		e.Details = map[string]any{"identity": id}
 		return audit.Record(ctx, q, e)
 	})
+}
+
+// Block is the operator as a document prints it, in lang (ja: the Japanese
+// name and address, otherwise the English): name, postal code, address,
+// phone and fax, then more contact lines, and the registration line as the
+// caller words it ("登録番号: T8010001078218").
+func (id Identity) Block(lang, registration string, more ...string) pdf.Issuer {
+	name, address := id.NameEN, id.AddressEN
+	if lang == "ja" {
+		name, address = id.NameJA, id.AddressJA
+	}
+	contact := []string{"TEL: " + id.Phone}
+	if id.Fax != "" {
+		contact = append(contact, "FAX: "+id.Fax)
+	}
+	return pdf.Issuer{Name: name, PostalCode: id.PostalCode, Address: []string{address},
+		Contact: append(contact, more...), Registration: registration}
 }

@@ -89,7 +89,7 @@ func Addressee(l *i18n.Localizer, group string, c account.BillingContact, found 
 	if !found || strings.TrimSpace(c.Name) == "" {
 		return pdf.Addressee{Names: []string{l.T("quote.pdf.company", map[string]any{"Name": group})}}
 	}
-	to := pdf.Addressee{PostalCode: c.PostalCode, Address: nonEmpty(c.State+c.City, c.Line1, c.Line2)}
+	to := pdf.Addressee{PostalCode: c.PostalCode, Address: c.Address.Lines()}
 	if c.Organization != "" && c.Organization != group {
 		to.Names = append(to.Names, c.Organization)
 	}
@@ -97,32 +97,14 @@ func Addressee(l *i18n.Localizer, group string, c account.BillingContact, found 
 	return to
 }
 
-func nonEmpty(ss ...string) []string {
-	var out []string
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // IssuerBlock is the operator as a quote prints it, in l's language: name,
 // address, phone and fax, the sales mailing list, the registration number.
 func IssuerBlock(l *i18n.Localizer, id issuer.Identity) pdf.Issuer {
-	name, address := id.NameEN, id.AddressEN
-	if l.Lang() == "ja" {
-		name, address = id.NameJA, id.AddressJA
-	}
-	contact := []string{"TEL: " + id.Phone}
-	if id.Fax != "" {
-		contact[0] += "  FAX: " + id.Fax
-	}
+	var sales []string
 	if id.SalesMailingList != "" {
-		contact = append(contact, l.T("quote.pdf.sales", map[string]any{"Email": id.SalesMailingList}))
+		sales = append(sales, l.T("quote.pdf.sales", map[string]any{"Email": id.SalesMailingList}))
 	}
-	return pdf.Issuer{Name: name, PostalCode: id.PostalCode, Address: []string{address}, Contact: contact,
-		Registration: l.T("quote.pdf.registration_number", map[string]any{"Number": id.RegistrationNumber})}
+	return id.Block(l.Lang(), l.T("quote.pdf.registration_number", map[string]any{"Number": id.RegistrationNumber}), sales...)
 }
 
 // Write writes q as an A4 quote in l's language: the number, date and

@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"slices"
@@ -121,4 +123,12 @@ func allowedRune(r rune, multiLine bool) bool {
 		return true
 	}
 	return multiLine && (r == '\n' || r == '\r' || r == '\t')
+}
+
+// FormKey is a new form's idempotency key, carried by a hidden field so
+// that submitting the same form twice makes one order (or quote).
+func FormKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

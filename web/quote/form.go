@@ -1,8 +1,6 @@
 package quote
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,12 +51,6 @@ type LineValues struct {
 // newLine is a new line's values: one certificate with one FQDN.
 var newLine = LineValues{Quantity: "1", FQDNs: "1", Wildcards: "0"}
 
-func newKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // formPage loads what the form shows around the user's input.
 func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 	ctx := r.Context()
@@ -93,7 +85,7 @@ func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 }
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
-	page, err := h.formPage(r, FormPage{Key: newKey(), Kind: string(quote.KindProduct)})
+	page, err := h.formPage(r, FormPage{Key: httpx.FormKey(), Kind: string(quote.KindProduct)})
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type OrderPage struct {
 }
 
 func (h *Handlers) orderForm(w http.ResponseWriter, r *http.Request) error {
-	return h.renderOrder(w, r, http.StatusOK, OrderPage{Key: newKey(), Errs: valid.Errors{}})
+	return h.renderOrder(w, r, http.StatusOK, OrderPage{Key: httpx.FormKey(), Errs: valid.Errors{}})
 }
 
 func (h *Handlers) renderOrder(w http.ResponseWriter, r *http.Request, status int, p OrderPage) error {

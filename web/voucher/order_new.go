@@ -1,8 +1,6 @@
 package voucher
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -52,12 +50,6 @@ type LineValues struct {
 	ShipToken                           bool
 }
 
-func newKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // formPage loads what the form shows around the user's input.
 func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 	p := auth.PrincipalFrom(r.Context())
@@ -94,7 +86,7 @@ func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 }
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
-	page, err := h.formPage(r, FormPage{Key: newKey(), Lines: []LineValues{{Quantity: "1", FQDNs: "1", Wildcards: "0"}}})
+	page, err := h.formPage(r, FormPage{Key: httpx.FormKey(), Lines: []LineValues{{Quantity: "1", FQDNs: "1", Wildcards: "0"}}})
 	if err != nil {
 		return err
 	}
