@@ -65,11 +65,11 @@ type PriceRow struct {
 // page's figures for the other products.
 var PriceTable = []PriceRow{
 	{"ssl_global_server_id", 1, 138000, 9928, 995, 995, 5000},
-	{"ssl_global_server_id", 2, 262200, 4000, 0, 157320, 776340},
-	{"ssl_global_server_id", 3, 379500, 5000, 0, 189750, 936375},
+	{"ssl_global_server_id", 2, 262200, 9928, 1890, 1890, 9500},
+	{"ssl_global_server_id", 3, 379500, 9928, 2690, 2690, 13500},
 	{"ssl_global_server_id_ev", 1, 219000, 3000, 0, 153300, 0},
-	{"ssl_global_server_id_ev", 2, 416100, 7000, 0, 124830, 0},
-	{"ssl_global_server_id_ev", 3, 602250, 7500, 0, 150562, 0},
+	{"ssl_global_server_id_ev", 2, 416100, 3000, 0, 291270, 0},
+	{"ssl_global_server_id_ev", 3, 602250, 3000, 0, 421575, 0},
 	{"ssl_global_server_id_wildcard", 1, 681000, 3000, 0, 96600, 476700},
 	{"ssl_secure_server_id", 1, 162000, 3000, 0, 113400, 340200},
 	{"ssl_secure_server_id_ev", 1, 162000, 3000, 0, 113400, 0},

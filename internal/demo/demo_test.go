@@ -31,3 +31,29 @@ func TestActorsAreTheLoadedUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestTheDemoPriceTableIsPlausible: a longer validity never costs less in
+// total, nor more than that many single years, for any product.
+func TestTheDemoPriceTableIsPlausible(t *testing.T) {
+	offered := func(r demo.PriceRow) int64 {
+		if r.Base != 0 {
+			return r.Base
+		}
+		return r.List * int64(10000-r.DiscountBP) / 10000
+	}
+	one := map[string]int64{}
+	last := map[string]int64{}
+	for _, r := range demo.PriceTable {
+		p := offered(r)
+		if r.Years == 1 {
+			one[r.Code] = p
+		}
+		if prev, ok := last[r.Code]; ok && p <= prev {
+			t.Errorf("%s: %d years cost %d, no more than %d years", r.Code, r.Years, p, r.Years-1)
+		}
+		if base := one[r.Code]; base != 0 && p > base*int64(r.Years) {
+			t.Errorf("%s: %d years cost %d, more than %d single years (%d)", r.Code, r.Years, p, r.Years, base*int64(r.Years))
+		}
+		last[r.Code] = p
+	}
+}

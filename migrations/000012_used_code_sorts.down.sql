@@ -1,0 +1,3 @@
+DROP INDEX voucher_codes_used_by_creation;
+DROP INDEX voucher_codes_used_by_use;
+DROP INDEX voucher_codes_used_by_order;
