@@ -23,7 +23,7 @@ import (
 
 // apiKey creates a key on Account → Automation as admin, for user (a
 // username of the account), and returns it as the page shows it once.
-func apiKey(t *testing.T, env *webtest.Env, admin, user string, fields ...string) string {
+func apiKey(t testing.TB, env *webtest.Env, admin, user string, fields ...string) string {
 	t.Helper()
 	c := env.Login(t, admin)
 	var userID string

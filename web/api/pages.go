@@ -54,6 +54,7 @@ func (h *Handlers) pageRoutes(r chi.Router, nav *layout.Nav) {
 	a := h.Adapter
 	admins := r.With(h.Guard.Can(auth.ManageAccount))
 	admins.Get("/account/automation", a.H(h.automation))
+	admins.Get("/account/automation/docs", a.H(h.docs))
 	admins.Post("/account/automation/keys", a.H(h.createKey))
 	admins.Post("/account/automation/keys/{id}/revoke", a.H(h.revokeKey))
 	admins.Post("/account/automation/webhooks", a.H(h.registerHook))
@@ -104,7 +105,7 @@ func (h *Handlers) createKey(w http.ResponseWriter, r *http.Request) error {
 		if err := errs.Err(); err != nil {
 			return err
 		}
-		token, key, err = h.Keys.Create(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, in, httpx.ActorOf(r))
+		token, key, err = h.Keys.Create(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, in, httpx.Actor(r))
 		return err
 	})
 	status := http.StatusOK
@@ -140,7 +141,7 @@ func (h *Handlers) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Keys.Revoke(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.ActorOf(r)); err != nil {
+	if err := h.Keys.Revoke(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.Actor(r)); err != nil {
 		return err
 	}
 	httpx.SetFlash(w, r, "apikey.revoked")

@@ -46,6 +46,7 @@ type handler func(w http.ResponseWriter, r *http.Request, c apikey.Caller) error
 // Routes registers the API and the automation pages on r, their links in nav.
 func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	r.Route(Base, func(r chi.Router) {
+		r.Get("/openapi.json", h.openAPI)
 		r.Group(func(r chi.Router) {
 			r.Use(h.authenticate)
 			h.voucherRoutes(r)

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"slices"
 	"strconv"
@@ -17,21 +15,41 @@ import (
 // UsedCodes is the answer of GET /voucher/download/used-codes in JSON:
 // each code with the CSV's columns (voucher.CodeColumns) as its fields.
 type UsedCodes struct {
-	Codes []map[string]string `json:"codes"`
-	Page  UsedPage            `json:"page"`
+	Codes []UsedCodeJSON `json:"codes"`
+	Page  Page           `json:"page"`
 }
 
-// UsedPage is the window of a used-codes answer.
-type UsedPage struct {
-	Total  int `json:"total"`
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
+// UsedCodeJSON is one Used code with the CSV's column names. The
+// certificate columns are empty until certificate requests exist.
+type UsedCodeJSON struct {
+	ID                     int64  `json:"id"`
+	Value                  string `json:"value"`
+	ProductName            string `json:"product_name"`
+	NoOfFQDNs              int    `json:"no_of_fqdns"`
+	NoOfWildcards          int    `json:"no_of_wildcards"`
+	ShippingMethod         string `json:"shipping_method"`
+	ValidityYears          int    `json:"validity_years"`
+	ValidityDays           int    `json:"validity_days"`
+	Status                 string `json:"status"`
+	CreatedDate            string `json:"created_date"`
+	OrderID                int64  `json:"voucher_order_id"`
+	CertRequestDate        string `json:"cert_request_date"`
+	CertValidityStartDate  string `json:"cert_validity_start_date"`
+	CertValidityEndDate    string `json:"cert_validity_end_date"`
+	CertOrganization       string `json:"cert_organization"`
+	CertCommonName         string `json:"cert_common_name"`
+	CertificateOrderID     string `json:"certificate_order_id"`
+	VoucherValidityEndDate string `json:"voucher_validity_end_date"`
+	OrderValidFrom         string `json:"order_valid_from"`
+	OrderValidTill         string `json:"order_valid_till"`
+	ServerLicenses         int    `json:"server_licenses"`
 }
 
 // usedCodes answers the partner's Used codes: the CSV the pages export
 // with Accept: text/csv, else JSON filtered (filters[voucher_order_id],
-// filters[product_name_id]), sorted (sort=column, -column for descending)
-// and paginated (limit, offset).
+// filters[product_name_id]), sorted (sort=column of voucher.UsedSorts,
+// -column for descending) and paginated (limit, offset), one page read
+// by the database (voucher.Service.UsedCodes).
 func (h *Handlers) usedCodes(w http.ResponseWriter, r *http.Request, c apikey.Caller) error {
 	partnerID, lang := c.Principal.PartnerID, i18n.From(r.Context()).Lang()
 	if wantsCSV(r) {
@@ -41,86 +59,43 @@ func (h *Handlers) usedCodes(w http.ResponseWriter, r *http.Request, c apikey.Ca
 	if err != nil {
 		return err
 	}
-	sortBy, desc := strings.CutPrefix(r.URL.Query().Get("sort"), "-")
-	if sortBy == "" {
-		sortBy = "id"
+	q := r.URL.Query()
+	f := voucher.UsedFilter{Limit: limit, Offset: offset, Product: q.Get("filters[product_name_id]")}
+	f.Sort, f.Desc = strings.CutPrefix(q.Get("sort"), "-")
+	if f.Sort == "" {
+		f.Sort = "id"
 	}
-	if !slices.Contains(voucher.CodeColumns, sortBy) {
+	if !slices.Contains(voucher.UsedSorts, f.Sort) {
 		return invalid("sort", "form.choose")
 	}
-	var buf bytes.Buffer
-	if err := h.Vouchers.WriteUsedCodesCSV(r.Context(), &buf, partnerID, lang, voucher.UTF8BOM); err != nil {
-		return err
+	if s := q.Get("filters[voucher_order_id]"); s != "" {
+		if f.OrderID, err = strconv.ParseInt(s, 10, 64); err != nil || f.OrderID <= 0 {
+			return invalid("filters[voucher_order_id]", "api.error.id")
+		}
 	}
-	rows, err := usedRows(buf.Bytes(), r)
+	page, err := h.Vouchers.UsedCodes(r.Context(), partnerID, f)
 	if err != nil {
 		return err
 	}
-	sortRows(rows, sortBy, desc)
-	out := UsedCodes{Codes: []map[string]string{}, Page: UsedPage{Total: len(rows), Limit: limit, Offset: offset}}
-	if offset < len(rows) {
-		out.Codes = rows[offset:min(offset+limit, len(rows))]
+	out := UsedCodes{Codes: make([]UsedCodeJSON, len(page.Codes)),
+		Page: Page{Total: page.Total, TotalCapped: page.Capped, Limit: limit, Offset: offset}}
+	for i, u := range page.Codes {
+		out.Codes[i] = usedCodeJSON(u, lang)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// usedRows reads the export back into rows keyed by column, keeping those
-// the filters select.
-func usedRows(data []byte, r *http.Request) ([]map[string]string, error) {
-	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))).ReadAll()
-	if err != nil || len(records) == 0 {
-		return nil, err
+func usedCodeJSON(u voucher.UsedCode, lang string) UsedCodeJSON {
+	j := UsedCodeJSON{ID: u.ID, Value: u.Code, ProductName: u.ProductName(lang), NoOfFQDNs: u.FQDNs, NoOfWildcards: u.Wildcards,
+		ShippingMethod: "N/A", ValidityYears: u.Years, ValidityDays: u.ValidityDays(), Status: voucher.CodeUsed,
+		CreatedDate: timestamp(u.CreatedAt), OrderID: u.OrderID, VoucherValidityEndDate: date(u.ExpiresOn),
+		OrderValidFrom: date(u.OrderDate), OrderValidTill: date(u.ExpiresOn), ServerLicenses: 1}
+	if u.ShipToken {
+		j.ShippingMethod = "hardware_token"
 	}
-	q := r.URL.Query()
-	filters := map[string]string{"voucher_order_id": q.Get("filters[voucher_order_id]"), "product_name": q.Get("filters[product_name]")}
-	var out []map[string]string
-	for _, rec := range records[1:] {
-		row := map[string]string{}
-		for i, col := range records[0] {
-			if i < len(rec) {
-				row[col] = rec[i]
-			}
-		}
-		if matches(row, filters) {
-			out = append(out, row)
-		}
+	if u.UsedAt.Valid {
+		j.CertRequestDate = timestamp(u.UsedAt.Time)
 	}
-	return out, nil
-}
-
-func matches(row, filters map[string]string) bool {
-	for k, v := range filters {
-		if v != "" && row[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// sortRows sorts by col, numerically when both values are numbers.
-func sortRows(rows []map[string]string, col string, desc bool) {
-	slices.SortStableFunc(rows, func(a, b map[string]string) int {
-		x, y := a[col], b[col]
-		c := strings.Compare(x, y)
-		if nx, err1 := strconv.ParseInt(x, 10, 64); err1 == nil {
-			if ny, err2 := strconv.ParseInt(y, 10, 64); err2 == nil {
-				c = cmpInt(nx, ny)
-			}
-		}
-		if desc {
-			return -c
-		}
-		return c
-	})
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return j
 }

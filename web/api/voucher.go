@@ -184,10 +184,14 @@ type OrderList struct {
 	Page          Page        `json:"page"`
 }
 
-// Page is a list's window.
+// Page is a list's window. Total counts the matching entries up to
+// 10,000 past the window (voucher.OrdersCountAhead, UsedCountAhead);
+// total_capped says that more match.
 type Page struct {
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
+	Total       int  `json:"total"`
+	TotalCapped bool `json:"total_capped"`
+	Limit       int  `json:"limit"`
+	Offset      int  `json:"offset"`
 }
 
 // listOrders lists orders newest first, limit (at most 200) from offset,
@@ -197,7 +201,7 @@ func (h *Handlers) listOrders(w http.ResponseWriter, r *http.Request, c apikey.C
 	if err != nil {
 		return err
 	}
-	f := voucher.ListFilter{Limit: 200}
+	f := voucher.ListFilter{Limit: limit}
 	switch s := r.URL.Query().Get("filters[status]"); s {
 	case "":
 	case "completed":
@@ -207,42 +211,17 @@ func (h *Handlers) listOrders(w http.ResponseWriter, r *http.Request, c apikey.C
 	default:
 		return invalid("filters[status]", "form.choose")
 	}
-	orders, err := h.window(r, c.Principal.PartnerID, f, limit, offset)
+	win, err := h.Vouchers.OrdersWindow(r.Context(), c.Principal.PartnerID, f, offset)
 	if err != nil {
 		return err
 	}
-	out := OrderList{VoucherOrders: make([]OrderJSON, len(orders)), Page: Page{Limit: limit, Offset: offset}}
-	for i, o := range orders {
+	out := OrderList{VoucherOrders: make([]OrderJSON, len(win.Orders)),
+		Page: Page{Total: win.Total, TotalCapped: win.Capped, Limit: limit, Offset: offset}}
+	for i, o := range win.Orders {
 		out.VoucherOrders[i] = orderJSON(o)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
-}
-
-// window reads limit pages of partnerID's orders after skipping offset,
-// walking the domain's keyset pages.
-func (h *Handlers) window(r *http.Request, partnerID int64, f voucher.ListFilter, limit, offset int) ([]voucher.Order, error) {
-	var out []voucher.Order
-	skipped := 0
-	for {
-		page, next, err := h.Vouchers.Orders(r.Context(), partnerID, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range page {
-			if skipped < offset {
-				skipped++
-				continue
-			}
-			if out = append(out, o); len(out) == limit {
-				return out, nil
-			}
-		}
-		if next == 0 {
-			return out, nil
-		}
-		f.Before = next
-	}
 }
 
 // window reads limit and offset from the query string.

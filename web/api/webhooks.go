@@ -17,7 +17,7 @@ func (h *Handlers) registerHook(w http.ResponseWriter, r *http.Request) error {
 	form := HookForm{URL: f.Text("url"), Events: f.List("events")}
 	var secret string
 	err = f.Do(func() error {
-		_, secret, err = h.Webhooks.Register(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, form.URL, form.Events, httpx.ActorOf(r))
+		_, secret, err = h.Webhooks.Register(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, form.URL, form.Events, httpx.Actor(r))
 		return err
 	})
 	errs, invalid := httpx.Invalid(err)
@@ -43,7 +43,7 @@ func (h *Handlers) testHook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Webhooks.SendTest(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.ActorOf(r)); err != nil {
+	if err := h.Webhooks.SendTest(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.Actor(r)); err != nil {
 		return err
 	}
 	httpx.SetFlash(w, r, "webhook.test_queued")
@@ -56,7 +56,7 @@ func (h *Handlers) disableHook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Webhooks.Disable(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.ActorOf(r)); err != nil {
+	if err := h.Webhooks.Disable(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, httpx.Actor(r)); err != nil {
 		return err
 	}
 	httpx.SetFlash(w, r, "webhook.disabled")
