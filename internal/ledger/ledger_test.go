@@ -30,7 +30,7 @@ type env struct {
 	limit  money.Yen
 }
 
-func newEnv(t *testing.T) env {
+func newEnv(t testing.TB) env {
 	t.Helper()
 	ctx := context.Background()
 	pool := postgrestest.NewPool(t)

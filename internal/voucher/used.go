@@ -21,7 +21,7 @@ var UsedSorts = []string{"id", "voucher_order_id", "cert_request_date", "created
 var usedOrder = map[string]string{"id": "", "voucher_order_id": "c.order_id", "cert_request_date": "c.used_at", "created_date": "c.created_at"}
 
 // ErrUsedSort is returned for a sort column not in UsedSorts.
-var ErrUsedSort = fault.New(fault.Invalid, "voucher: unknown sort column for used codes", "form.choose")
+var ErrUsedSort = fault.New(fault.Invalid, "voucher: unknown sort column for used codes", "voucher.used_sort")
 
 // UsedFilter selects one page of a partner's Used codes.
 type UsedFilter struct {
