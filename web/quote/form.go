@@ -17,6 +17,7 @@ import (
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
+	"github.com/ccp-partner/portal/web/orderlines"
 )
 
 // FormPage is the view model of the new-quote form.
@@ -43,13 +44,10 @@ type ProductOption struct {
 }
 
 // LineValues is one product line as typed.
-type LineValues struct {
-	Product, Quantity, FQDNs, Wildcards string
-	ShipToken                           bool
-}
+type LineValues = orderlines.Values
 
 // newLine is a new line's values: one certificate with one FQDN.
-var newLine = LineValues{Quantity: "1", FQDNs: "1", Wildcards: "0"}
+var newLine = orderlines.New
 
 // formPage loads what the form shows around the user's input.
 func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
@@ -113,7 +111,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		httpx.SetFlash(w, r, "quote.saved_flash")
 		return httpx.Redirect(w, r, quotePath(id))
 	case invalid:
-		page.Errs = formErrors(errs)
+		page.Errs = orderlines.FormErrors(errs)
 	case errors.Is(err, quote.ErrNoContract):
 		page.Errs = valid.Errors{}
 	default:
@@ -126,21 +124,6 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	return layout.Render(w, r, http.StatusUnprocessableEntity, formView(page))
 }
 
-// lineField is the form's name of line i's field name, e.g. "line2_quantity"
-// (quote.js names the fields of added lines the same way).
-func lineField(i int, name string) string { return fmt.Sprintf("line%d_%s", i, name) }
-
-// formErrors keys the domain's problems by the form's fields: a line's
-// "lines[2].quantity" is the field "line2_quantity".
-func formErrors(errs valid.Errors) valid.Errors {
-	return layout.FieldErrors(errs, func(list string, i int, member string) string {
-		if list == "lines" && member != "" {
-			return lineField(i, member)
-		}
-		return ""
-	})
-}
-
 // parseQuote reads the form. Every value is read (so that refused bytes
 // anywhere refuse the form), but only the chosen kind's are used: lines
 // are line<N>_<field>, taken in N order and numbered again from 0, as the
@@ -150,38 +133,16 @@ func parseQuote(f *httpx.Form) (FormPage, quote.Input) {
 		Credit: strings.TrimSpace(f.Text("credit")), Errs: valid.Errors{}}
 	in := quote.Input{Memo: page.Memo, Kind: quote.Kind(page.Kind), IdempotencyKey: page.Key}
 	in.GroupID, _ = strconv.ParseInt(page.GroupID, 10, 64)
-	for i := 0; i < quote.MaxLines*5; i++ {
-		if !f.Has(lineField(i, "product")) {
-			continue
-		}
-		get := func(name string) string { return strings.TrimSpace(f.Text(lineField(i, name))) }
-		lv := LineValues{Product: get("product"), Quantity: get("quantity"), FQDNs: get("fqdns"), Wildcards: get("wildcards"),
-			ShipToken: get("ship_token") == "yes"}
-		if in.Kind == quote.KindProduct {
-			in.Lines = append(in.Lines, lineInput(lv, f.Errs, len(page.Lines)))
-		}
-		page.Lines = append(page.Lines, lv)
+	var lines []voucher.LineInput
+	page.Lines, lines = orderlines.Read(f, quote.MaxLines*5)
+	if in.Kind == quote.KindProduct {
+		in.Lines = lines
 	}
 	if in.Kind == quote.KindCredit {
 		n, _ := f.Errs.Number("credit", page.Credit)
 		in.Credit = money.Yen(n)
 	}
 	return page, in
-}
-
-// lineInput reads line n's values; a count that is not a number is
-// recorded in errs as such (the domain checks the ranges).
-func lineInput(lv LineValues, errs valid.Errors, n int) voucher.LineInput {
-	count := func(name, v string) int {
-		c, _ := errs.Number(lineField(n, name), v)
-		return int(c)
-	}
-	l := voucher.LineInput{ShipToken: lv.ShipToken, Quantity: count("quantity", lv.Quantity), FQDNs: count("fqdns", lv.FQDNs),
-		Wildcards: count("wildcards", lv.Wildcards)}
-	pid, years, _ := strings.Cut(lv.Product, ":")
-	l.ProductID, _ = strconv.ParseInt(pid, 10, 64)
-	l.Years, _ = strconv.Atoi(years)
-	return l
 }
 
 func quotePath(id int64) string { return "/finance/quotes/" + strconv.FormatInt(id, 10) }
