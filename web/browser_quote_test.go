@@ -59,4 +59,16 @@ func TestBrowserQuote(t *testing.T) {
 	if text := pdfText(t, m.Attachments[0].Content); !strings.Contains(text, "¥25,228") || strings.Contains(text, "〇×株式会社") {
 		t.Errorf("the attached quote reads:\n%s", text)
 	}
+
+	// Order these vouchers: one order with the quote's total, the quote Ordered.
+	b.open("/finance/quotes/1")
+	b.click("order-quote")
+	b.expectText("#order-total", "¥22,935")
+	b.fill(map[string]string{"f-customer": "〇×株式会社"})
+	webtest.Screenshot(t, ctx, "quote-order")
+	b.click("quote-order-submit")
+	b.expectText("#order-facts", "¥22,935")
+	b.open("/finance/quotes/1")
+	b.expectText("#qv-status", "Ordered")
+	b.expectText("#quote-order-link", "1")
 }
