@@ -112,7 +112,7 @@ func (s *Service) UsedCodes(ctx context.Context, partnerID int64, f UsedFilter) 
 	}
 	order := "c.id" + dir
 	if col != "" {
-		order = col + dir + " NULLS LAST, c.id" + dir
+		order = col + dir + ", c.id" + dir // a Used code always has its used_at: the index serves both directions
 	}
 	cond := strings.Join(where, " AND ")
 	var p UsedPage
