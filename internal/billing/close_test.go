@@ -340,3 +340,30 @@ func pdfText(t *testing.T, e *env, number string) string {
 }
 
 var _ = money.Yen(0)
+
+// TestAFailedMonthIsRetriedLaterNotEveryTick: a close that fails for want
+// of the operator's details is due again ten minutes later, not at once;
+// once the details are there it closes.
+func TestAFailedMonthIsRetriedLaterNotEveryTick(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.at(t, 2026, 11, 28, 10, 0, 0)
+	e.buy(t, 1)
+	if _, err := e.pool.Exec(ctx, `DELETE FROM operator_identity`); err != nil {
+		t.Fatal(err)
+	}
+	e.at(t, 2026, 12, 1, 0, 0, 5)
+	if r := e.closeDue(t); len(r) != 1 || r[0].Failed != 1 {
+		t.Fatalf("the first run: %+v", r)
+	}
+	if due, err := e.billing.DueMonths(ctx); err != nil || len(due) != 0 {
+		t.Errorf("due again at once: %v %v", due, err)
+	}
+	if err := issuer.Put(ctx, e.pool, demo.Operator, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.at(t, 2026, 12, 1, 0, 11, 0)
+	if r := e.closeDue(t); len(r) != 1 || r[0].Closed != 1 {
+		t.Errorf("ten minutes later: %+v", r)
+	}
+}

@@ -93,9 +93,18 @@ func (s *Service) DueMonths(ctx context.Context) ([]Month, error) {
 	return due, nil
 }
 
-// finishedRuns are the months from first on whose close finished.
+// retryFailedAfter is how long a month whose close had failures waits
+// before the schedule tries it again (operator Finance can re-run it at
+// once): a failure that needs a person (the operator's details not set)
+// should not be retried, and logged, every few seconds.
+const retryFailedAfter = 10 * time.Minute
+
+// finishedRuns are the months from first on whose close finished, or
+// failed for some partner less than retryFailedAfter ago.
 func (s *Service) finishedRuns(ctx context.Context, first Month) (map[Month]bool, error) {
-	rows, err := s.DB.Query(ctx, `SELECT month FROM close_runs WHERE month >= $1 AND finished_at IS NOT NULL`, first.Date())
+	rows, err := s.DB.Query(ctx, `SELECT month FROM close_runs WHERE month >= $1
+		AND (finished_at IS NOT NULL OR (failed > 0 AND started_at > $2))`,
+		first.Date(), s.Clock.Now().Add(-retryFailedAfter))
 	if err != nil {
 		return nil, err
 	}
