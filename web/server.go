@@ -27,6 +27,7 @@ import (
 	"github.com/ccp-partner/portal/internal/metrics"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/quote"
+	"github.com/ccp-partner/portal/internal/subscriber"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/internal/webhook"
 	"github.com/ccp-partner/portal/web/api"
@@ -39,6 +40,7 @@ import (
 	"github.com/ccp-partner/portal/web/signin"
 	"github.com/ccp-partner/portal/web/signup"
 	"github.com/ccp-partner/portal/web/static"
+	subscriberweb "github.com/ccp-partner/portal/web/subscriber"
 	voucherweb "github.com/ccp-partner/portal/web/voucher"
 )
 
@@ -60,8 +62,10 @@ type Deps struct {
 	Quotes    *quote.Service
 	Keys      *apikey.Service  // the Services API's keys
 	Webhooks  *webhook.Service // webhook endpoints and deliveries
-	Cookies   httpx.Cookies
-	Metrics   *metrics.Metrics // nil: no metrics
+	// Subscribers are the end users who redeem voucher codes (/secure).
+	Subscribers *subscriber.Service
+	Cookies     httpx.Cookies
+	Metrics     *metrics.Metrics // nil: no metrics
 }
 
 // NewHandler returns the portal's HTTP handler.
@@ -98,6 +102,8 @@ func NewHandler(d Deps) http.Handler {
 		Sessions: d.Auth.Sessions, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&api.Handlers{Keys: d.Keys, Vouchers: d.Vouchers, Catalog: d.Catalog, Accounts: d.Accounts, Ledger: d.Ledger,
 		Billing: d.Billing, Webhooks: d.Webhooks, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&subscriberweb.Handlers{Subscribers: d.Subscribers, Vouchers: d.Vouchers, I18n: d.I18n, Adapter: adapter,
+		Cookies: d.Cookies}).Routes(r, nav)
 	return r
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/ccp-partner/portal/internal/metrics"
 	"github.com/ccp-partner/portal/internal/postgres"
 	"github.com/ccp-partner/portal/internal/quote"
+	"github.com/ccp-partner/portal/internal/subscriber"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/internal/webhook"
 	"github.com/ccp-partner/portal/web"
@@ -82,6 +83,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Quotes = &quote.Service{DB: pool, Clock: a.Clock, Vouchers: a.Vouchers, Accounts: a.Accounts, Issuer: a.Issuer, I18n: bundle}
 	a.Billing = &billing.Service{DB: pool, Pool: pool, Clock: a.Clock, Ledger: a.Ledger, Contracts: a.Contracts,
 		Accounts: a.Accounts, Issuer: a.Issuer, I18n: bundle, Log: log}
+	a.Subscribers = &subscriber.Service{DB: pool, Clock: a.Clock, I18n: bundle, BaseURL: cfg.BaseURL}
 	a.Keys = &apikey.Service{DB: pool, Clock: a.Clock}
 	a.Webhooks = &webhook.Service{DB: pool, Clock: a.Clock, AllowPrivate: !cfg.Production(), Log: log, Interval: 5 * time.Second}
 	a.CloseInterval = 15 * time.Second

@@ -20,7 +20,7 @@ func TestServicesBoundToATransactionNeverReachThePool(t *testing.T) {
 	ctx := context.Background()
 	a := newApp(t)
 	services := map[string]any{"auth": a.Auth, "accounts": a.Accounts, "catalog": a.Catalog, "contracts": a.Contracts,
-		"issuer": a.Issuer, "ledger": a.Ledger, "vouchers": a.Vouchers, "billing": a.Billing, "quotes": a.Quotes}
+		"issuer": a.Issuer, "ledger": a.Ledger, "vouchers": a.Vouchers, "billing": a.Billing, "quotes": a.Quotes, "subscribers": a.Subscribers}
 	err := postgres.InTx(ctx, a.Pool, func(q postgres.Querier) error {
 		for name, s := range services {
 			with := reflect.ValueOf(s).MethodByName("With")

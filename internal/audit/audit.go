@@ -80,6 +80,13 @@ const (
 	APIKeyRevoked          Action = "api_key.revoked"
 	WebhookCreated         Action = "webhook.created"
 	WebhookDisabled        Action = "webhook.disabled"
+	SubscriberSignedUp     Action = "subscriber.signed_up"
+	SubscriberVerified     Action = "subscriber.verified"
+	SubscriberLogin        Action = "subscriber.login_succeeded"
+	SubscriberLoginFailed  Action = "subscriber.login_failed"
+	SubscriberLoginRefused Action = "subscriber.login_refused"
+	SubscriberLogout       Action = "subscriber.logout"
+	SubscriberLanguage     Action = "subscriber.language_changed"
 )
 
 // AllActions lists every action.
@@ -91,6 +98,8 @@ var AllActions = []Action{
 	SignupRejected, ProductSaved, IssuerSaved, ClockMoved, VoucherOrderCreated, VoucherOrderCancelled,
 	VoucherCodeReissued, LedgerAdjusted, DeliveryEntered, DeliveryLeft, MonthClosed, CloseRequested, PaymentRecorded,
 	QuoteSaved, QuoteSent, QuoteDeleted, QuoteOrdered, APIKeyCreated, APIKeyRevoked, WebhookCreated, WebhookDisabled,
+	SubscriberSignedUp, SubscriberVerified, SubscriberLogin, SubscriberLoginFailed, SubscriberLoginRefused, SubscriberLogout,
+	SubscriberLanguage,
 }
 
 // Of completes e, the actor's part of an entry, as the record of action on
