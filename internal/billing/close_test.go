@@ -339,7 +339,7 @@ func pdfText(t *testing.T, e *env, number string) string {
 	return string(out)
 }
 
-var _ = money.Yen(0)
+
 
 // TestAFailedMonthIsRetriedLaterNotEveryTick: a close that fails for want
 // of the operator's details is due again ten minutes later, not at once;
@@ -365,5 +365,46 @@ func TestAFailedMonthIsRetriedLaterNotEveryTick(t *testing.T) {
 	e.at(t, 2026, 12, 1, 0, 11, 0)
 	if r := e.closeDue(t); len(r) != 1 || r[0].Closed != 1 {
 		t.Errorf("ten minutes later: %+v", r)
+	}
+}
+
+// TestAThousandLineStatementNumbersItsPagesAndRepeatsItsHeader: a month of
+// 1,000 entries gives a statement of many pages, each with the table's
+// header and "n / N", whose lines and totals are all there.
+func TestAThousandLineStatementNumbersItsPagesAndRepeatsItsHeader(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	e := newEnv(t)
+	ctx := context.Background()
+	e.at(t, 2026, 11, 28, 10, 0, 0)
+	if _, err := e.pool.Exec(ctx, `
+		INSERT INTO ledger_entries (partner_id, at, kind, amount, reason)
+		SELECT 1, $1::timestamptz + make_interval(secs => g), 'adjustment', -g, 'line ' || g FROM generate_series(1, 1000) g`,
+		e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.at(t, 2026, 12, 1, 0, 0, 5)
+	e.closeDue(t)
+	inv := e.invoice(t, november)
+	if want := money.Yen(1000 * 1001 / 2); inv.Net != want || inv.Tax != money.Tax(want, 10) {
+		t.Fatalf("the month: %+v, want net %v", inv, want)
+	}
+	text := pdfText(t, e, inv.StatementNumber)
+	pages := strings.Split(strings.TrimRight(text, "\f\n"), "\f")
+	if len(pages) < 10 {
+		t.Fatalf("%d pages for 1,000 lines", len(pages))
+	}
+	for i, page := range pages {
+		number := regexp.MustCompile(fmt.Sprintf(`%d\s*/\s*%d`, i+1, len(pages)))
+		rows := strings.Contains(page, "line ")
+		if !number.MatchString(page) || rows && (!strings.Contains(page, "オーダー") || !strings.Contains(page, "金額")) {
+			t.Errorf("page %d lacks the table's header or %d / %d:\n%s", i+1, i+1, len(pages), page)
+		}
+	}
+	for _, want := range []string{"line 1\n", "line 1000", inv.Net.String(), inv.Total.String()} {
+		if !strings.Contains(text, strings.TrimSuffix(want, "\n")) {
+			t.Errorf("the statement lacks %q", want)
+		}
 	}
 }
