@@ -339,8 +339,6 @@ func pdfText(t *testing.T, e *env, number string) string {
 	return string(out)
 }
 
-
-
 // TestAFailedMonthIsRetriedLaterNotEveryTick: a close that fails for want
 // of the operator's details is due again ten minutes later, not at once;
 // once the details are there it closes.
