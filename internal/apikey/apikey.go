@@ -8,7 +8,6 @@ package apikey
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base32"
 	"errors"
 	"fmt"
@@ -206,12 +205,7 @@ func newToken() (string, []byte, error) {
 		return "", nil, err
 	}
 	token := tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
+	return token, auth.HashToken(token), nil
 }
 
 // Label is how the audit log names a user acting through a key.

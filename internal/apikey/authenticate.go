@@ -62,7 +62,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, ip netip.Addr)
 		WHERE k.key_hash = $1 AND u.id = k.user_id AND u.active AND u.partner_id = k.partner_id
 		  AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
 		RETURNING k.id, k.name, k.read_only, k.user_id, k.rate_count, k.rate_window`,
-		hashToken(token), now, now.Truncate(time.Minute)).Scan(&c.KeyID, &c.KeyName, &c.ReadOnly, &userID, &count, &window)
+		auth.HashToken(token), now, now.Truncate(time.Minute)).Scan(&c.KeyID, &c.KeyName, &c.ReadOnly, &userID, &count, &window)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Caller{}, s.fail(ctx, ip, now)
 	}

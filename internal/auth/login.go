@@ -146,7 +146,7 @@ func (s *Service) refusal(ctx context.Context, q postgres.Querier, username stri
 // recordFailure counts a failed attempt and locks the username at the fifth
 // failure within FailureWindow.
 func (s *Service) recordFailure(ctx context.Context, q postgres.Querier, username string, ip netip.Addr, now time.Time, entry audit.Entry) error {
-	if _, err := q.Exec(ctx, `INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)`, username, addrOrNil(ip), now); err != nil {
+	if _, err := q.Exec(ctx, `INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)`, username, postgres.NullAddr(ip), now); err != nil {
 		return err
 	}
 	var n int

@@ -101,7 +101,7 @@ func (s *Service) sendResetLink(ctx context.Context, q postgres.Querier, u reset
 // valid for lifetime, and returns the link that sets the password (used by
 // resets and by new users).
 func (s *Service) CreatePasswordLink(ctx context.Context, q postgres.Querier, userID int64, now time.Time, lifetime time.Duration) (string, error) {
-	token, hash, err := newToken()
+	token, hash, err := NewToken()
 	if err != nil {
 		return "", err
 	}
@@ -153,7 +153,7 @@ func resetUser(ctx context.Context, q postgres.Querier, token string, now time.T
 		sql += ` FOR UPDATE OF r`
 	}
 	var u resetTarget
-	err := q.QueryRow(ctx, sql, hashToken(token), now).Scan(&u.id, &u.username, &u.partnerID)
+	err := q.QueryRow(ctx, sql, HashToken(token), now).Scan(&u.id, &u.username, &u.partnerID)
 	if errors.Is(err, pgx.ErrNoRows) || token == "" {
 		return u, ErrResetLinkInvalid
 	}

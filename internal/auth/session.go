@@ -2,9 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"net/netip"
 	"time"
@@ -34,14 +31,14 @@ type Sessions struct {
 // Create starts a session for userID through q and returns its token (the
 // cookie value; only its hash is stored).
 func (s Sessions) Create(ctx context.Context, q postgres.Querier, userID int64, ip netip.Addr) (string, error) {
-	token, hash, err := newToken()
+	token, hash, err := NewToken()
 	if err != nil {
 		return "", err
 	}
 	now := s.Clock.Now()
 	_, err = q.Exec(ctx, `
 		INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip)
-		VALUES ($1, $2, $3, $3, $4, $5)`, hash, userID, now, now.Add(AbsoluteLifetime), addrOrNil(ip))
+		VALUES ($1, $2, $3, $3, $4, $5)`, hash, userID, now, now.Add(AbsoluteLifetime), postgres.NullAddr(ip))
 	return token, err
 }
 
@@ -53,7 +50,7 @@ func (s Sessions) Lookup(ctx context.Context, token string) (*Principal, error) 
 		return nil, ErrNoSession
 	}
 	now := s.Clock.Now()
-	hash := hashToken(token)
+	hash := HashToken(token)
 	var p Principal
 	var lastSeen time.Time
 	var actingFor int64
@@ -93,7 +90,7 @@ func (s Sessions) Lookup(ctx context.Context, token string) (*Principal, error) 
 
 // Delete ends the session with token, if any.
 func (s Sessions) Delete(ctx context.Context, q postgres.Querier, token string) error {
-	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
+	_, err := q.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
 	return err
 }
 
@@ -103,34 +100,12 @@ func (s Sessions) DeleteForUser(ctx context.Context, q postgres.Querier, userID 
 	return err
 }
 
-// newToken returns a random URL-safe token and its SHA-256.
-func newToken() (string, []byte, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, err
-	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
-func addrOrNil(ip netip.Addr) *netip.Addr {
-	if !ip.IsValid() {
-		return nil
-	}
-	return &ip
-}
-
 // KeepAliveAt re-dates the session with token as if it had just started at
 // now. The test-clock page uses it so that whoever moves business time
 // stays signed in (everyone else's sessions age with the clock).
 func (s Sessions) KeepAliveAt(ctx context.Context, q postgres.Querier, token string, now time.Time) error {
 	_, err := q.Exec(ctx, `UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1`,
-		hashToken(token), now, now.Add(AbsoluteLifetime))
+		HashToken(token), now, now.Add(AbsoluteLifetime))
 	return err
 }
 
@@ -141,6 +116,6 @@ func (s Sessions) ActFor(ctx context.Context, q postgres.Querier, token string, 
 	if partnerID != 0 {
 		p = &partnerID
 	}
-	_, err := q.Exec(ctx, `UPDATE sessions SET acting_for_partner_id = $2 WHERE token_hash = $1`, hashToken(token), p)
+	_, err := q.Exec(ctx, `UPDATE sessions SET acting_for_partner_id = $2 WHERE token_hash = $1`, HashToken(token), p)
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -101,6 +102,14 @@ func NullID(id int64) *int64 {
 		return nil
 	}
 	return &id
+}
+
+// NullAddr passes an invalid (unknown) address as SQL NULL.
+func NullAddr(ip netip.Addr) *netip.Addr {
+	if !ip.IsValid() {
+		return nil
+	}
+	return &ip
 }
 
 // NullTime passes a zero time as SQL NULL.

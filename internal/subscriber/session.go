@@ -77,13 +77,13 @@ func (s *Service) login(ctx context.Context, q postgres.Querier, email, password
 	if err := deleteSession(ctx, q, previousToken); err != nil {
 		return "", nil, err
 	}
-	token, tokenHash, err := newToken()
+	token, tokenHash, err := auth.NewToken()
 	if err != nil {
 		return "", nil, err
 	}
 	if _, err := q.Exec(ctx, `
 		INSERT INTO subscriber_sessions (token_hash, subscriber_id, created_at, last_seen_at, expires_at, ip)
-		VALUES ($1, $2, $3, $3, $4, $5)`, tokenHash, id, now, now.Add(AbsoluteLifetime), addrOrNil(ip)); err != nil {
+		VALUES ($1, $2, $3, $3, $4, $5)`, tokenHash, id, now, now.Add(AbsoluteLifetime), postgres.NullAddr(ip)); err != nil {
 		return "", nil, err
 	}
 	return token, nil, audit.Record(ctx, q, entry(now, audit.SubscriberLogin, id, email, ip))
@@ -117,7 +117,7 @@ func refusal(ctx context.Context, q postgres.Querier, key string, ip netip.Addr,
 // recordFailure counts a failure and locks the key at the
 // auth.MaxFailuresPerUsername-th within auth.FailureWindow.
 func recordFailure(ctx context.Context, q postgres.Querier, key string, ip netip.Addr, now time.Time, e audit.Entry) error {
-	if _, err := q.Exec(ctx, `INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)`, key, addrOrNil(ip), now); err != nil {
+	if _, err := q.Exec(ctx, `INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)`, key, postgres.NullAddr(ip), now); err != nil {
 		return err
 	}
 	var n int
@@ -143,7 +143,7 @@ func (s *Service) Lookup(ctx context.Context, token string) (*Subscriber, error)
 		return nil, ErrNoSession
 	}
 	now := s.Clock.Now()
-	hash := hashToken(token)
+	hash := auth.HashToken(token)
 	var sub Subscriber
 	var lastSeen time.Time
 	err := s.DB.QueryRow(ctx, `
@@ -169,7 +169,7 @@ func deleteSession(ctx context.Context, q postgres.Querier, token string) error 
 	if token == "" {
 		return nil
 	}
-	_, err := q.Exec(ctx, `DELETE FROM subscriber_sessions WHERE token_hash = $1`, hashToken(token))
+	_, err := q.Exec(ctx, `DELETE FROM subscriber_sessions WHERE token_hash = $1`, auth.HashToken(token))
 	return err
 }
 

@@ -86,7 +86,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp, ip netip.Addr) error {
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, in.Email, in.Name, hash, in.Language, now).Scan(&id); err != nil {
 			return err
 		}
-		token, tokenHash, err := newToken()
+		token, tokenHash, err := auth.NewToken()
 		if err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func verification(ctx context.Context, q postgres.Querier, token string, now tim
 	if lock {
 		sql += ` FOR UPDATE OF v`
 	}
-	err = q.QueryRow(ctx, sql, hashToken(token), now).Scan(&id, &email, &next)
+	err = q.QueryRow(ctx, sql, auth.HashToken(token), now).Scan(&id, &email, &next)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, "", "", ErrLinkInvalid
 	}

@@ -9,9 +9,6 @@ package subscriber
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -84,28 +81,6 @@ func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(
 func entry(now time.Time, action audit.Action, id int64, email string, ip netip.Addr) audit.Entry {
 	return audit.Entry{At: now, Action: action, ActorUsername: throttleKey(email), IP: ip,
 		ObjectType: "subscriber", ObjectID: fmt.Sprint(id)}
-}
-
-// newToken returns a random URL-safe token and its SHA-256.
-func newToken() (string, []byte, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, err
-	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
-func addrOrNil(ip netip.Addr) *netip.Addr {
-	if !ip.IsValid() {
-		return nil
-	}
-	return &ip
 }
 
 var (
