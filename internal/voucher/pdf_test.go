@@ -193,7 +193,8 @@ func TestOnlyVoidCodesAreStamped(t *testing.T) {
 	if len(pages) != len(codes) {
 		t.Fatalf("%d pages", len(pages))
 	}
-	for i, why := range []string{"", "無効：このコードは再発行により使用できません。", "", "無効：このコードはオーダーのキャンセルにより使用できません。"} {
+	ja := b.Localizer("ja")
+	for i, why := range []string{"", ja.T("pdf.voucher.void_reissued"), "", ja.T("pdf.voucher.void_cancelled")} {
 		if stamped := strings.Contains(pages[i], "無効 / VOID"); stamped != (why != "") || why != "" && !strings.Contains(pages[i], why) {
 			t.Errorf("%s code: stamped %v, want %q:\n%s", codes[i].Status, stamped, why, pages[i])
 		}
