@@ -33,26 +33,34 @@ type view struct {
 	stamp     string // across every page of a preview ("not an invoice")
 }
 
-// render draws the month's documents: the invoice or the credit note, then
-// the itemized statement.
+// render draws the month's documents — the invoice or the credit note, and
+// the itemized statement — at the same time: drawing is most of a close's
+// work, and the two documents share nothing but the view they read.
 func (s *Service) render(ctx context.Context, q postgres.Querier, c *closing) ([]*Document, error) {
 	v, err := s.viewOf(ctx, q, c, DocumentLanguage)
 	if err != nil {
 		return nil, err
 	}
-	main := &Document{PartnerID: c.partner.id, CreatedAt: c.now}
+	main := &Document{PartnerID: c.partner.id, CreatedAt: c.now, Kind: KindCreditNote}
+	draw := func() ([]byte, error) { return v.creditNotePDF(*c.creditNote) }
 	if c.invoice != nil {
 		main.Kind, main.Number = KindInvoice, c.invoice.Number
-		main.Content, err = v.invoicePDF(*c.invoice)
+		draw = func() ([]byte, error) { return v.invoicePDF(*c.invoice) }
 	} else {
-		main.Kind, main.Number = KindCreditNote, c.creditNote.Number
-		main.Content, err = v.creditNotePDF(*c.creditNote)
-	}
-	if err != nil {
-		return nil, err
+		main.Number = c.creditNote.Number
 	}
 	st := &Document{PartnerID: c.partner.id, Kind: KindStatement, Number: c.statementNumber, CreatedAt: c.now}
-	if st.Content, err = v.statementPDF(main.Number, c.issuedOn); err != nil {
+	drawn := make(chan error, 1)
+	go func() {
+		var err error
+		st.Content, err = v.statementPDF(main.Number, c.issuedOn)
+		drawn <- err
+	}()
+	main.Content, err = draw()
+	if serr := <-drawn; err == nil {
+		err = serr
+	}
+	if err != nil {
 		return nil, err
 	}
 	return []*Document{main, st}, nil
