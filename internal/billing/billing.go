@@ -112,6 +112,7 @@ type CreditNote struct {
 	ID              int64
 	Number          string
 	PartnerID       int64
+	PartnerName     string
 	Month           Month
 	IssuedOn        time.Time
 	StatementNumber string

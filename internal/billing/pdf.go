@@ -144,7 +144,7 @@ func (v *view) invoicePDF(inv Invoice) ([]byte, error) {
 	rows := []pdf.Total{{Label: l.T("doc.subtotal"), Value: l.Yen(inv.Net)}, {Label: l.T("doc.tax"), Value: l.Yen(inv.Tax)},
 		{Label: l.T("doc.total"), Value: l.Yen(inv.Total)}, {Label: l.T("doc.paid"), Value: l.Yen(inv.CreditApplied + inv.Paid)},
 		{Label: l.T("doc.amount_due"), Value: l.Yen(inv.Due()), Strong: true}}
-	doc.Totals(append(rows, v.bucketRows()...)...)
+	doc.Totals(append(rows, v.bucketRows(false)...)...)
 	v.remarks(doc, inv.CreditApplied)
 	v.bankDetails(doc)
 	doc.Space(3)
@@ -152,12 +152,18 @@ func (v *view) invoicePDF(inv Invoice) ([]byte, error) {
 	return write(doc)
 }
 
-// bucketRows are the per-rate lines: "10%対象 ¥net 消費税 ¥tax".
-func (v *view) bucketRows() []pdf.Total {
+// bucketRows are the per-rate lines: "10%対象 ¥net 消費税 ¥tax", signed as
+// the month's (the statement) or as the document's amounts, always
+// positive (an invoice, a credit note).
+func (v *view) bucketRows(signed bool) []pdf.Total {
+	amount := abs
+	if signed {
+		amount = func(y money.Yen) money.Yen { return y }
+	}
 	var rows []pdf.Total
 	for _, b := range v.amounts.Buckets {
-		rows = append(rows, pdf.Total{Label: v.l.T("doc.bucket", map[string]any{"Rate": b.Rate}), Value: v.l.Yen(abs(b.Net))},
-			pdf.Total{Label: v.l.T("doc.bucket_tax", map[string]any{"Rate": b.Rate}), Value: v.l.Yen(abs(b.Tax))})
+		rows = append(rows, pdf.Total{Label: v.l.T("doc.bucket", map[string]any{"Rate": b.Rate}), Value: v.l.Yen(amount(b.Net))},
+			pdf.Total{Label: v.l.T("doc.bucket_tax", map[string]any{"Rate": b.Rate}), Value: v.l.Yen(amount(b.Tax))})
 	}
 	return rows
 }
@@ -201,7 +207,7 @@ func (v *view) creditNotePDF(cn CreditNote) ([]byte, error) {
 		pdf.Column{Label: l.T("doc.amount"), Width: 35, Align: pdf.AlignRight})
 	t.Row(l.T("doc.credit_what"), v.originalPeriods(), l.Date(cn.IssuedOn), l.Yen(cn.Net))
 	doc.Totals(append([]pdf.Total{{Label: l.T("doc.subtotal"), Value: l.Yen(cn.Net)}, {Label: l.T("doc.tax"), Value: l.Yen(cn.Tax)},
-		{Label: l.T("doc.credit_total"), Value: l.Yen(cn.Total), Strong: true}}, v.bucketRows()...)...)
+		{Label: l.T("doc.credit_total"), Value: l.Yen(cn.Total), Strong: true}}, v.bucketRows(false)...)...)
 	doc.Heading(l.T("doc.remarks"))
 	doc.Text(l.T("doc.credit_note_remarks", map[string]any{"Month": l.Month(v.month.Start()), "Statement": v.statement}))
 	return write(doc)
@@ -250,11 +256,7 @@ func (v *view) statementPDF(mainNumber string, issuedOn time.Time) ([]byte, erro
 	for _, ln := range v.lines {
 		t.Row(v.lineCells(ln)...)
 	}
-	rows := []pdf.Total{}
-	for _, b := range v.amounts.Buckets {
-		rows = append(rows, pdf.Total{Label: l.T("doc.bucket", map[string]any{"Rate": b.Rate}), Value: l.Yen(b.Net)},
-			pdf.Total{Label: l.T("doc.bucket_tax", map[string]any{"Rate": b.Rate}), Value: l.Yen(b.Tax)})
-	}
+	rows := v.bucketRows(true)
 	rows = append(rows, pdf.Total{Label: l.T("doc.subtotal"), Value: l.Yen(v.amounts.Net)},
 		pdf.Total{Label: l.T("doc.tax"), Value: l.Yen(v.amounts.Tax)},
 		pdf.Total{Label: l.T("doc.total"), Value: l.Yen(v.amounts.Total), Strong: true})

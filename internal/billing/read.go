@@ -68,9 +68,15 @@ func likeEscape(s string) string {
 
 // Invoice returns invoice number of partnerID (0: any partner), or ErrNotFound.
 func (s *Service) Invoice(ctx context.Context, partnerID int64, number string) (Invoice, error) {
+	return s.invoiceWhere(ctx, `i.number = $1`, partnerID, number)
+}
+
+// invoiceWhere is the one invoice of partnerID (0: any) that cond selects
+// with $1 = number, or ErrNotFound.
+func (s *Service) invoiceWhere(ctx context.Context, cond string, partnerID int64, number string) (Invoice, error) {
 	rows, err := s.DB.Query(ctx, `
 		SELECT `+invoiceColumns+` FROM invoices i JOIN partners p ON p.id = i.partner_id
-		WHERE i.number = $1 AND ($2 = 0 OR i.partner_id = $2)`, number, partnerID)
+		WHERE (`+cond+`) AND ($2 = 0 OR i.partner_id = $2)`, number, partnerID)
 	if err != nil {
 		return Invoice{}, err
 	}
@@ -81,22 +87,28 @@ func (s *Service) Invoice(ctx context.Context, partnerID int64, number string) (
 	return inv, err
 }
 
+// creditNoteColumns are scanned by scanCreditNote; the partner's name last.
+const creditNoteColumns = `n.id, n.number, n.partner_id, n.month, n.issued_on, n.statement_number,
+	n.net, n.tax, n.total, n.applied, p.name`
+
+func scanCreditNote(r pgx.CollectableRow) (CreditNote, error) {
+	var c CreditNote
+	var month time.Time
+	err := r.Scan(&c.ID, &c.Number, &c.PartnerID, &month, &c.IssuedOn, &c.StatementNumber, &c.Net, &c.Tax, &c.Total,
+		&c.Applied, &c.PartnerName)
+	c.Month, c.IssuedOn = monthFromDate(month), clock.SameDay(c.IssuedOn)
+	return c, err
+}
+
 // CreditNotes lists partnerID's credit notes, newest first.
 func (s *Service) CreditNotes(ctx context.Context, partnerID int64) ([]CreditNote, error) {
 	rows, err := s.DB.Query(ctx, `
-		SELECT id, number, partner_id, month, issued_on, statement_number, net, tax, total, applied
-		FROM credit_notes WHERE partner_id = $1 ORDER BY id DESC`, partnerID)
+		SELECT `+creditNoteColumns+` FROM credit_notes n JOIN partners p ON p.id = n.partner_id
+		WHERE n.partner_id = $1 ORDER BY n.id DESC`, partnerID)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CreditNote, error) {
-		var c CreditNote
-		var month time.Time
-		err := r.Scan(&c.ID, &c.Number, &c.PartnerID, &month, &c.IssuedOn, &c.StatementNumber, &c.Net, &c.Tax, &c.Total, &c.Applied)
-		c.Month = monthFromDate(month)
-		c.IssuedOn = clock.SameDay(c.IssuedOn)
-		return c, err
-	})
+	return pgx.CollectRows(rows, scanCreditNote)
 }
 
 // LastInvoice is partnerID's latest invoice (the balance page shows it);

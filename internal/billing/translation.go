@@ -3,11 +3,8 @@ package billing
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/ccp-partner/portal/internal/clock"
 )
 
 // Translation renders document number of partnerID (0: any partner) again
@@ -40,7 +37,7 @@ func (s *Service) Translation(ctx context.Context, partnerID int64, number, lang
 func (s *Service) closingOf(ctx context.Context, partnerID int64, number string) (*closing, string, error) {
 	c := &closing{}
 	kind := KindStatement
-	inv, err := s.invoiceWhere(ctx, partnerID, number)
+	inv, err := s.invoiceWhere(ctx, `i.number = $1 OR i.statement_number = $1`, partnerID, number)
 	switch {
 	case err == nil:
 		c.invoice, c.month, c.issuedOn, c.statementNumber = &inv, inv.Month, inv.IssuedOn, inv.StatementNumber
@@ -49,12 +46,12 @@ func (s *Service) closingOf(ctx context.Context, partnerID int64, number string)
 			kind = KindInvoice
 		}
 	case errors.Is(err, ErrNotFound):
-		cn, name, err := s.creditNoteWhere(ctx, partnerID, number)
+		cn, err := s.creditNoteWhere(ctx, partnerID, number)
 		if err != nil {
 			return nil, "", err
 		}
 		c.creditNote, c.month, c.issuedOn, c.statementNumber = &cn, cn.Month, cn.IssuedOn, cn.StatementNumber
-		c.partner = partnerRef{cn.PartnerID, name}
+		c.partner = partnerRef{cn.PartnerID, cn.PartnerName}
 		if cn.Number == number {
 			kind = KindCreditNote
 		}
@@ -76,32 +73,18 @@ func (s *Service) recompute(ctx context.Context, c *closing) error {
 	return err
 }
 
-func (s *Service) invoiceWhere(ctx context.Context, partnerID int64, number string) (Invoice, error) {
+// creditNoteWhere is partnerID's (0: any) credit note numbered number, or
+// the one whose statement it is; ErrNotFound.
+func (s *Service) creditNoteWhere(ctx context.Context, partnerID int64, number string) (CreditNote, error) {
 	rows, err := s.DB.Query(ctx, `
-		SELECT `+invoiceColumns+` FROM invoices i JOIN partners p ON p.id = i.partner_id
-		WHERE (i.number = $1 OR i.statement_number = $1) AND ($2 = 0 OR i.partner_id = $2)`, number, partnerID)
+		SELECT `+creditNoteColumns+` FROM credit_notes n JOIN partners p ON p.id = n.partner_id
+		WHERE (n.number = $1 OR n.statement_number = $1) AND ($2 = 0 OR n.partner_id = $2)`, number, partnerID)
 	if err != nil {
-		return Invoice{}, err
+		return CreditNote{}, err
 	}
-	inv, err := pgx.CollectExactlyOneRow(rows, scanInvoice)
+	c, err := pgx.CollectExactlyOneRow(rows, scanCreditNote)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return inv, ErrNotFound
+		return c, ErrNotFound
 	}
-	return inv, err
-}
-
-func (s *Service) creditNoteWhere(ctx context.Context, partnerID int64, number string) (CreditNote, string, error) {
-	var c CreditNote
-	var name string
-	var month time.Time
-	err := s.DB.QueryRow(ctx, `
-		SELECT n.id, n.number, n.partner_id, p.name, n.month, n.issued_on, n.statement_number, n.net, n.tax, n.total, n.applied
-		FROM credit_notes n JOIN partners p ON p.id = n.partner_id
-		WHERE (n.number = $1 OR n.statement_number = $1) AND ($2 = 0 OR n.partner_id = $2)`, number, partnerID).
-		Scan(&c.ID, &c.Number, &c.PartnerID, &name, &month, &c.IssuedOn, &c.StatementNumber, &c.Net, &c.Tax, &c.Total, &c.Applied)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, "", ErrNotFound
-	}
-	c.Month, c.IssuedOn = monthFromDate(month), clock.SameDay(c.IssuedOn)
-	return c, name, err
+	return c, err
 }

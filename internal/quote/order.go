@@ -33,7 +33,7 @@ func (s *Service) Plan(ctx context.Context, partnerID, id int64) (OrderPlan, err
 }
 
 // Order places the vouchers of quote id as one voucher order ("Order these
-// vouchers"): the quote's lines, with in's group, customer, memo and
+// vouchers"): the quote's group and lines, with in's customer, memo and
 // idempotency key, charged as Plan says; the quote becomes Ordered and
 // links to the order in the same transaction, so that a quote is ordered
 // once (a second attempt gets ErrNotOrderable and places nothing; a double
@@ -45,11 +45,14 @@ func (s *Service) Order(ctx context.Context, partnerID, id int64, in voucher.Inp
 	if orderID, err := s.Vouchers.OrderByKey(ctx, partnerID, in.IdempotencyKey); err != nil || orderID != 0 {
 		return orderID, err // a repeated submit of the same form
 	}
-	plan, err := s.Plan(ctx, partnerID, id)
+	qt, err := s.Get(ctx, partnerID, id)
 	if err != nil {
 		return 0, err
 	}
-	in.Lines = plan.Quote.LineInputs()
+	if !qt.Orderable(s.Clock.Now()) {
+		return 0, ErrNotOrderable
+	}
+	in.GroupID, in.Lines = qt.GroupID, qt.LineInputs()
 	orderID, _, err := s.Vouchers.CreateWith(ctx, partnerID, in, actor, func(q postgres.Querier, orderID int64) error {
 		return s.With(q).MarkOrdered(ctx, q, partnerID, id, orderID, actor)
 	})

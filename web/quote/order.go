@@ -52,13 +52,8 @@ func (h *Handlers) order(w http.ResponseWriter, r *http.Request) error {
 	p := OrderPage{Customer: f.Text("customer"), Memo: f.Lines("memo"), Key: f.Text("key"), Errs: f.Errs}
 	var orderID int64
 	err = f.Do(func() (err error) {
-		partnerID := auth.PrincipalFrom(r.Context()).PartnerID
-		qt, err := h.Quotes.Get(r.Context(), partnerID, id)
-		if err != nil {
-			return err
-		}
-		in := voucher.Input{GroupID: qt.GroupID, Customer: p.Customer, Memo: p.Memo, IdempotencyKey: "quote:" + p.Key}
-		orderID, err = h.Quotes.Order(r.Context(), partnerID, id, in, httpx.Actor(r))
+		in := voucher.Input{Customer: p.Customer, Memo: p.Memo, IdempotencyKey: "quote:" + p.Key}
+		orderID, err = h.Quotes.Order(r.Context(), auth.PrincipalFrom(r.Context()).PartnerID, id, in, httpx.Actor(r))
 		return err
 	})
 	var refusal *voucher.Refusal
