@@ -19,6 +19,7 @@ import (
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
 	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/certificate"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/i18n"
@@ -31,6 +32,7 @@ import (
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/internal/webhook"
 	"github.com/ccp-partner/portal/web/api"
+	certificateweb "github.com/ccp-partner/portal/web/certificate"
 	"github.com/ccp-partner/portal/web/finance"
 	"github.com/ccp-partner/portal/web/httpx"
 	"github.com/ccp-partner/portal/web/layout"
@@ -63,9 +65,10 @@ type Deps struct {
 	Keys      *apikey.Service  // the Services API's keys
 	Webhooks  *webhook.Service // webhook endpoints and deliveries
 	// Subscribers are the end users who redeem voucher codes (/secure).
-	Subscribers *subscriber.Service
-	Cookies     httpx.Cookies
-	Metrics     *metrics.Metrics // nil: no metrics
+	Subscribers  *subscriber.Service
+	Certificates *certificate.Service
+	Cookies      httpx.Cookies
+	Metrics      *metrics.Metrics // nil: no metrics
 }
 
 // NewHandler returns the portal's HTTP handler.
@@ -102,7 +105,9 @@ func NewHandler(d Deps) http.Handler {
 		Sessions: d.Auth.Sessions, Clock: d.Clock, TestClock: d.TestClock, Adapter: adapter, Guard: guard}).Routes(r, nav)
 	(&api.Handlers{Keys: d.Keys, Vouchers: d.Vouchers, Catalog: d.Catalog, Accounts: d.Accounts, Ledger: d.Ledger,
 		Billing: d.Billing, Webhooks: d.Webhooks, Clock: d.Clock, Adapter: adapter, Guard: guard}).Routes(r, nav)
-	(&subscriberweb.Handlers{Subscribers: d.Subscribers, Vouchers: d.Vouchers, I18n: d.I18n, Adapter: adapter,
+	(&certificateweb.Handlers{Certificates: d.Certificates, Vouchers: d.Vouchers, Accounts: d.Accounts, Ledger: d.Ledger,
+		Adapter: adapter, Guard: guard}).Routes(r, nav)
+	(&subscriberweb.Handlers{Subscribers: d.Subscribers, Vouchers: d.Vouchers, Certificates: d.Certificates, I18n: d.I18n, Adapter: adapter,
 		Cookies: d.Cookies}).Routes(r, nav)
 	return r
 }

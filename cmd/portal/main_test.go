@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +22,16 @@ import (
 	"github.com/ccp-partner/portal/internal/postgres/postgrestest"
 )
 
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+// envOf is the environment m; the issuing CA, unless m names one, is a
+// development CA shared by the tests (created once, outside the source tree).
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := m[k]; ok || k != "PORTAL_CA_FILE" {
+			return v
+		}
+		return filepath.Join(os.TempDir(), "portal-cmd-test-ca", "ca.pem")
+	}
+}
 
 func TestMigrateDemoAndClockCommands(t *testing.T) {
 	ctx := context.Background()
@@ -112,7 +123,7 @@ func TestServeStopsGracefully(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_ADDR": addr, "PORTAL_MAIL_DIR": t.TempDir()}
+	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_ADDR": addr, "PORTAL_MAIL_DIR": t.TempDir(), "PORTAL_CA_FILE": filepath.Join(t.TempDir(), "ca.pem")}
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs bytes.Buffer
 	done := make(chan error, 1)
@@ -193,7 +204,7 @@ func TestServeStopsGracefully(t *testing.T) {
 func TestServeReturnsNilWhenCancelledBeforeItListens(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_ADDR": "127.0.0.1:0", "PORTAL_MAIL_DIR": t.TempDir()}
+	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_ADDR": "127.0.0.1:0", "PORTAL_MAIL_DIR": t.TempDir(), "PORTAL_CA_FILE": filepath.Join(t.TempDir(), "ca.pem")}
 	for _, cmd := range []string{"serve", "dev"} {
 		if err := run(ctx, []string{cmd}, envOf(env), &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
 			t.Errorf("%s with a cancelled context: %v", cmd, err)

@@ -19,7 +19,9 @@ import (
 	"github.com/ccp-partner/portal/internal/apikey"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/billing"
+	"github.com/ccp-partner/portal/internal/ca"
 	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/certificate"
 	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/config"
 	"github.com/ccp-partner/portal/internal/contract"
@@ -84,6 +86,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Billing = &billing.Service{DB: pool, Pool: pool, Clock: a.Clock, Ledger: a.Ledger, Contracts: a.Contracts,
 		Accounts: a.Accounts, Issuer: a.Issuer, I18n: bundle, Log: log}
 	a.Subscribers = &subscriber.Service{DB: pool, Clock: a.Clock, I18n: bundle, BaseURL: cfg.BaseURL}
+	// A development CA is dated two years back, so that the test clock can
+	// issue certificates on earlier dates (the validity schedule's steps).
+	authority, err := ca.Open(cfg.CAFile, !cfg.Production(), a.Clock.Now().AddDate(-2, 0, 0), cfg.BaseURL+certificate.CRLPath)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("issuing CA: %w", err)
+	}
+	a.Certificates = &certificate.Service{DB: pool, Clock: a.Clock, Vouchers: a.Vouchers, Catalog: a.Catalog, Ledger: a.Ledger,
+		CA: authority, I18n: bundle, BaseURL: cfg.BaseURL}
 	a.Keys = &apikey.Service{DB: pool, Clock: a.Clock}
 	a.Webhooks = &webhook.Service{DB: pool, Clock: a.Clock, AllowPrivate: !cfg.Production(), Log: log, Interval: 5 * time.Second}
 	a.CloseInterval = 15 * time.Second

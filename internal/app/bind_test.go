@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -70,7 +71,8 @@ func checkBound(t *testing.T, path string, v reflect.Value, q postgres.Querier, 
 // newApp wires the portal over a fresh database, closed when the test ends.
 func newApp(t *testing.T) *app.App {
 	t.Helper()
-	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_BASE_URL": "http://portal.test"}
+	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_BASE_URL": "http://portal.test",
+		"PORTAL_CA_FILE": filepath.Join(t.TempDir(), "ca.pem")}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

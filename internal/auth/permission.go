@@ -18,6 +18,9 @@ const (
 	SeeInvoices     Permission = "finance.invoices" // invoices, statements, credit notes
 	MakeQuotes      Permission = "finance.quotes"   // save, print, send and delete quotes
 	ManageAccount   Permission = "account.manage"   // users, management groups, the audit log
+	// OrderCertificates: see the account's certificate orders, order a
+	// certificate without a voucher (C-5) and cancel certificate orders.
+	OrderCertificates Permission = "certificates.order"
 	// Operator delivery staff inside a partner's account (partner staff
 	// with the delivery role).
 	LeavePartnerAccount Permission = "delivery.leave" // back to the console
@@ -28,6 +31,8 @@ const (
 	AdjustBalances      Permission = "ledger.adjust"   // manual adjustments of a partner's balance
 	ManageBilling       Permission = "billing.manage"  // the finance console: invoices, payments, the close
 	AdministerOperator  Permission = "operator.admin"  // staff, the operator's details, the test clock
+	// ValidateCertificates: the validation queue, approve and reject (C-3).
+	ValidateCertificates Permission = "certificates.validate"
 )
 
 // grant is who holds a permission: partner or operator staff (operator
@@ -39,20 +44,22 @@ type grant struct {
 }
 
 var grants = map[Permission]grant{
-	UsePartnerPages:     {roles: nil},
-	OrderVouchers:       {roles: []Role{RoleAdmin, RoleFinanceManager, RoleDelivery}},
-	ChangeVouchers:      {roles: []Role{RoleAdmin, RoleFinanceManager}},
-	ManageFinance:       {roles: []Role{RoleAdmin, RoleFinanceManager}},
-	SeeInvoices:         {roles: []Role{RoleAdmin, RoleFinanceManager}},
-	MakeQuotes:          {roles: []Role{RoleAdmin, RoleFinanceManager}},
-	ManageAccount:       {roles: []Role{RoleAdmin}},
-	LeavePartnerAccount: {roles: []Role{RoleDelivery}},
-	UseConsole:          {operator: true},
-	ReviewPartners:      {operator: true, roles: []Role{RoleSales}},
-	EnterPartnerAccount: {operator: true, roles: []Role{RoleDelivery}},
-	AdjustBalances:      {operator: true, roles: []Role{RoleFinance}},
-	ManageBilling:       {operator: true, roles: []Role{RoleFinance}},
-	AdministerOperator:  {operator: true, roles: []Role{RoleOpAdmin}},
+	UsePartnerPages:      {roles: nil},
+	OrderVouchers:        {roles: []Role{RoleAdmin, RoleFinanceManager, RoleDelivery}},
+	ChangeVouchers:       {roles: []Role{RoleAdmin, RoleFinanceManager}},
+	ManageFinance:        {roles: []Role{RoleAdmin, RoleFinanceManager}},
+	SeeInvoices:          {roles: []Role{RoleAdmin, RoleFinanceManager}},
+	MakeQuotes:           {roles: []Role{RoleAdmin, RoleFinanceManager}},
+	ManageAccount:        {roles: []Role{RoleAdmin}},
+	OrderCertificates:    {roles: []Role{RoleAdmin, RoleFinanceManager}},
+	LeavePartnerAccount:  {roles: []Role{RoleDelivery}},
+	UseConsole:           {operator: true},
+	ReviewPartners:       {operator: true, roles: []Role{RoleSales}},
+	EnterPartnerAccount:  {operator: true, roles: []Role{RoleDelivery}},
+	AdjustBalances:       {operator: true, roles: []Role{RoleFinance}},
+	ManageBilling:        {operator: true, roles: []Role{RoleFinance}},
+	AdministerOperator:   {operator: true, roles: []Role{RoleOpAdmin}},
+	ValidateCertificates: {operator: true, roles: []Role{RoleValidation}},
 }
 
 // Can reports whether p holds perm (false for nil: nobody signed in).

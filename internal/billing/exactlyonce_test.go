@@ -279,7 +279,7 @@ func closerCommand(t *testing.T, url string) (*exec.Cmd, string) {
 		t.Logf("go build ./cmd/portal: %s", time.Since(started).Round(time.Millisecond))
 		if err == nil {
 			cmd := exec.Command(bin, "close")
-			cmd.Env = append(environ, "DATABASE_URL="+url, "PORTAL_MAIL_DIR="+t.TempDir())
+			cmd.Env = append(environ, "DATABASE_URL="+url, "PORTAL_MAIL_DIR="+t.TempDir(), "PORTAL_CA_FILE="+filepath.Join(t.TempDir(), "ca.pem"))
 			return cmd, "portal close"
 		}
 		t.Logf("the portal does not build, using this test binary as the closer:\n%s", out)

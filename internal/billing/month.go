@@ -46,8 +46,9 @@ const billedEntries = `l.partner_id = $1 AND l.at >= $2 AND l.at < $3
 // defaultRate.
 func monthBuckets(ctx context.Context, q postgres.Querier, partnerID int64, m Month, defaultRate int) ([]Bucket, error) {
 	rows, err := q.Query(ctx, `
-		SELECT coalesce(o.tax_rate, $4), -sum(l.amount)
+		SELECT coalesce(o.tax_rate, co.tax_rate, $4), -sum(l.amount)
 		FROM ledger_entries l LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id
+		LEFT JOIN certificate_orders co ON co.id = l.certificate_order_id
 		WHERE `+billedEntries+`
 		GROUP BY 1 ORDER BY 1 DESC`, partnerID, m.Start(), m.End(), defaultRate)
 	if err != nil {
@@ -60,7 +61,8 @@ func monthBuckets(ctx context.Context, q postgres.Querier, partnerID int64, m Mo
 }
 
 // StatementLine is one line of the itemized statement (M-5): an order line
-// charged or credited, or another entry (an adjustment). Amounts are from
+// charged or credited, a direct certificate order (C-5: one unit, its
+// common name as the memo), or another entry (an adjustment). Amounts are from
 // the partner's side: charges positive, credits negative.
 type StatementLine struct {
 	At        time.Time // when the entry was made
@@ -84,15 +86,18 @@ type StatementLine struct {
 // statement lines, oldest first, each order entry split into its lines.
 func statementLines(ctx context.Context, q postgres.Querier, partnerID int64, m Month, defaultRate int) ([]StatementLine, error) {
 	rows, err := q.Query(ctx, `
-		SELECT l.at, coalesce(o.created_at, '0001-01-01'), l.kind, coalesce(o.id, 0),
-		       coalesce(p.name_ja, ''), coalesce(p.name_en, ''), coalesce(ol.years, 0), coalesce(ol.fqdns, 0),
-		       coalesce(ol.wildcards, 0), coalesce(ol.quantity, 0), coalesce(ol.unit_price, 0),
+		SELECT l.at, coalesce(o.created_at, co.requested_at, '0001-01-01'), l.kind, coalesce(o.id, co.id, 0),
+		       coalesce(p.name_ja, ''), coalesce(p.name_en, ''), coalesce(ol.years, co.years, 0), coalesce(ol.fqdns, co.fqdns, 0),
+		       coalesce(ol.wildcards, co.wildcards, 0), coalesce(ol.quantity, CASE WHEN co.id IS NULL THEN 0 ELSE 1 END),
+		       coalesce(ol.unit_price, co.price, 0),
 		       CASE WHEN ol.order_id IS NULL THEN -l.amount WHEN l.amount < 0 THEN ol.amount ELSE -ol.amount END,
-		       coalesce(o.tax_rate, $4), coalesce(o.customer, ''), CASE WHEN o.id IS NULL THEN l.reason ELSE o.memo END
+		       coalesce(o.tax_rate, co.tax_rate, $4), coalesce(o.customer, ''),
+		       CASE WHEN o.id IS NOT NULL THEN o.memo WHEN co.id IS NOT NULL THEN co.common_name ELSE l.reason END
 		FROM ledger_entries l
 		LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id
 		LEFT JOIN voucher_order_lines ol ON ol.order_id = o.id
-		LEFT JOIN products p ON p.id = ol.product_id
+		LEFT JOIN certificate_orders co ON co.id = l.certificate_order_id
+		LEFT JOIN products p ON p.id = coalesce(ol.product_id, co.product_id)
 		WHERE `+billedEntries+`
 		ORDER BY l.at, l.id, ol.line_no`, partnerID, m.Start(), m.End(), defaultRate)
 	if err != nil {

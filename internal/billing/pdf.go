@@ -275,7 +275,7 @@ func (v *view) lineCells(ln StatementLine) []string {
 	}
 	order, product := "", l.T("ledger.kind."+ln.Kind)
 	if ln.OrderID != 0 {
-		order = strconv.FormatInt(ln.OrderID, 10)
+		order = orderNumber(ln)
 		product = ln.ProductJA
 		if ln.Amount < 0 {
 			product = l.T("doc.cancelled") + " " + product
@@ -286,6 +286,16 @@ func (v *view) lineCells(ln StatementLine) []string {
 	}
 	return []string{date, order, product, strconv.Itoa(ln.Years), strconv.Itoa(ln.FQDNs), strconv.Itoa(ln.Wildcards),
 		strconv.Itoa(ln.Quantity), l.Yen(ln.UnitPrice), l.Yen(ln.Amount), ln.Customer, ln.Memo}
+}
+
+// orderNumber is the statement's order column: a voucher order's number,
+// or a direct certificate order's with the prefix C (its own series).
+func orderNumber(ln StatementLine) string {
+	n := strconv.FormatInt(ln.OrderID, 10)
+	if ln.Kind == "certificate_charge" || ln.Kind == "certificate_credit" {
+		return "C-" + n
+	}
+	return n
 }
 
 func shortDate(t time.Time) string { return t.In(clock.Tokyo).Format("2006/01/02") }

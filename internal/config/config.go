@@ -25,6 +25,11 @@ type Config struct {
 	Env         string // PORTAL_ENV: development (default) or production
 	MailDir     string // PORTAL_MAIL_DIR: .eml files when no SMTP host is set
 	MailFrom    string // PORTAL_MAIL_FROM
+	// CAFile (PORTAL_CA_FILE) is the issuing CA's PEM bundle: the root and
+	// intermediate certificates and the intermediate's key, mode 0600. In
+	// development a missing file is created (default tmp/ca.pem); in
+	// production it must be set and exist.
+	CAFile string
 	// MetricsAddr (PORTAL_METRICS_ADDR) is where /metrics is served on a
 	// listener of its own; empty means on the public listener at Addr.
 	MetricsAddr string
@@ -51,6 +56,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Env:         orDefault(getenv("PORTAL_ENV"), Development),
 		MailDir:     orDefault(getenv("PORTAL_MAIL_DIR"), "tmp/mail"),
 		MailFrom:    orDefault(getenv("PORTAL_MAIL_FROM"), "portal@localhost"),
+		CAFile:      strings.TrimSpace(getenv("PORTAL_CA_FILE")),
 		MetricsAddr: strings.TrimSpace(getenv("PORTAL_METRICS_ADDR")),
 		SMTP: SMTP{
 			Host:     getenv("SMTP_HOST"),
@@ -67,6 +73,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SMTP.Port = port
 	if c.BaseURL == "" {
 		c.BaseURL = "http://localhost" + portOf(c.Addr)
+	}
+	if c.CAFile == "" && c.Env != Production {
+		c.CAFile = "tmp/ca.pem"
 	}
 	errs = append(errs, c.validate()...)
 	return c, errors.Join(errs...)
@@ -86,6 +95,9 @@ func (c Config) validate() []error {
 		} else if c.MetricsAddr == c.Addr {
 			errs = append(errs, errors.New("PORTAL_METRICS_ADDR must differ from PORTAL_ADDR"))
 		}
+	}
+	if c.CAFile == "" {
+		errs = append(errs, errors.New("PORTAL_CA_FILE must name the issuing CA's PEM bundle in production"))
 	}
 	switch c.SMTP.TLS {
 	case "starttls", "tls", "none":

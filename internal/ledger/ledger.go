@@ -60,10 +60,13 @@ type Entry struct {
 	Kind           Kind
 	Amount         money.Yen
 	VoucherOrderID int64
-	ExpiresOn      time.Time // the voucher order's expiry, when there is one
-	Reason         string
-	CreatedBy      int64
-	Balance        money.Yen // running balance after this entry (history only)
+	// CertificateOrderID is the direct certificate order charged or
+	// credited (C-5), 0 otherwise.
+	CertificateOrderID int64
+	ExpiresOn          time.Time // the voucher order's expiry, when there is one
+	Reason             string
+	CreatedBy          int64
+	Balance            money.Yen // running balance after this entry (history only)
 }
 
 // Figures are the four numbers of the balance page (B-2).
@@ -131,11 +134,12 @@ func Recompute(ctx context.Context, q postgres.Querier, partnerID int64, creditL
 func Append(ctx context.Context, q postgres.Querier, e Entry) (int64, error) {
 	var id int64
 	err := q.QueryRow(ctx, `
-		INSERT INTO ledger_entries (partner_id, group_id, at, kind, amount, voucher_order_id, reason, created_by)
+		INSERT INTO ledger_entries (partner_id, group_id, at, kind, amount, voucher_order_id, reason, created_by, certificate_order_id)
 		VALUES ($1, $2, greatest($3::timestamptz, (SELECT (max(month) + interval '1 month') AT TIME ZONE 'Asia/Tokyo'
 		                                           FROM monthly_closes WHERE partner_id = $1)),
-		        $4, $5, $6, $7, $8) RETURNING id`,
-		e.PartnerID, postgres.NullID(e.GroupID), e.At, e.Kind, e.Amount, postgres.NullID(e.VoucherOrderID), e.Reason, postgres.NullID(e.CreatedBy)).Scan(&id)
+		        $4, $5, $6, $7, $8, $9) RETURNING id`,
+		e.PartnerID, postgres.NullID(e.GroupID), e.At, e.Kind, e.Amount, postgres.NullID(e.VoucherOrderID), e.Reason,
+		postgres.NullID(e.CreatedBy), postgres.NullID(e.CertificateOrderID)).Scan(&id)
 	return id, err
 }
 
@@ -173,7 +177,7 @@ func History(ctx context.Context, q postgres.Querier, partnerID int64, f Filter)
 	rows, err := q.Query(ctx, `
 		SELECT l.id, l.partner_id, coalesce(l.group_id, 0), coalesce(g.name, ''), l.at, l.kind, l.amount,
 		       coalesce(l.voucher_order_id, 0), coalesce(o.expires_on, '0001-01-01'), l.reason, coalesce(l.created_by, 0),
-		       l.balance_after
+		       l.balance_after, coalesce(l.certificate_order_id, 0)
 		FROM ledger_entries l
 		LEFT JOIN management_groups g ON g.id = l.group_id
 		LEFT JOIN voucher_orders o ON o.id = l.voucher_order_id
@@ -188,7 +192,7 @@ func History(ctx context.Context, q postgres.Querier, partnerID int64, f Filter)
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
 		var e Entry
 		err := r.Scan(&e.ID, &e.PartnerID, &e.GroupID, &e.GroupName, &e.At, &e.Kind, &e.Amount,
-			&e.VoucherOrderID, &e.ExpiresOn, &e.Reason, &e.CreatedBy, &e.Balance)
+			&e.VoucherOrderID, &e.ExpiresOn, &e.Reason, &e.CreatedBy, &e.Balance, &e.CertificateOrderID)
 		return e, err
 	})
 }

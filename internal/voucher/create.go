@@ -184,7 +184,7 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, partnerID int64
 	if err != nil {
 		return 0, err
 	}
-	if err := s.checkAccount(ctx, q, partnerID, in.GroupID); err != nil {
+	if err := s.CheckAccount(ctx, q, partnerID, in.GroupID); err != nil {
 		return 0, err
 	}
 	// Refused before the order is inserted, so that a refusal takes no
@@ -216,10 +216,10 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, partnerID int64
 	return id, audit.Record(ctx, q, actor)
 }
 
-// checkAccount refuses an order when the account is not ready to order
+// CheckAccount refuses an order when the account is not ready to order
 // (account.Readiness: the rule the order page and the dashboard show) or
 // the management group is not the partner's active one.
-func (s *Service) checkAccount(ctx context.Context, q postgres.Querier, partnerID, groupID int64) error {
+func (s *Service) CheckAccount(ctx context.Context, q postgres.Querier, partnerID, groupID int64) error {
 	ready, err := s.Accounts.Readiness(ctx, partnerID)
 	switch {
 	case err != nil:

@@ -163,6 +163,8 @@ type Code struct {
 	// code no longer works, and the partner may need it to match the new
 	// code with what they delivered. Empty for a code that was ordered.
 	ReissuedFrom string
+	PartnerID    int64 // the partner that bought the code
+	GroupID      int64 // the management group of its order
 }
 
 // Shown is the code's status as users see it at now.

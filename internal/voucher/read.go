@@ -145,7 +145,7 @@ func getOrder(ctx context.Context, q postgres.Querier, partnerID, id int64) (Ord
 // from another code, that code (r, through voucher_codes.replaces).
 const codeColumns = `c.id, c.order_id, c.line_no, c.code, c.status, c.used_at, c.created_at,
 	p.id, p.code, p.name_ja, p.name_en, p.kind, p.takes_fqdns, p.takes_wildcards, p.ships_token, p.max_years, p.active,
-	l.years, l.fqdns, l.wildcards, l.ship_token, o.expires_on, coalesce(r.code, '')`
+	l.years, l.fqdns, l.wildcards, l.ship_token, o.expires_on, coalesce(r.code, ''), c.partner_id, o.group_id`
 
 const codeFrom = ` FROM voucher_codes c
 	JOIN voucher_order_lines l ON l.order_id = c.order_id AND l.line_no = c.line_no
@@ -158,7 +158,7 @@ func scanCode(r pgx.CollectableRow) (Code, error) {
 	p := &c.Product
 	err := r.Scan(&c.ID, &c.OrderID, &c.LineNo, &c.Code, &c.Status, &c.UsedAt, &c.CreatedAt,
 		&p.ID, &p.Code, &p.NameJA, &p.NameEN, &p.Kind, &p.TakesFQDNs, &p.TakesWildcards, &p.ShipsToken, &p.MaxYears, &p.Active,
-		&c.Years, &c.FQDNs, &c.Wildcards, &c.ShipToken, &c.ExpiresOn, &c.ReissuedFrom)
+		&c.Years, &c.FQDNs, &c.Wildcards, &c.ShipToken, &c.ExpiresOn, &c.ReissuedFrom, &c.PartnerID, &c.GroupID)
 	c.ExpiresOn = clock.SameDay(c.ExpiresOn)
 	return c, err
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ccp-partner/portal/internal/fault"
+	"github.com/ccp-partner/portal/internal/postgres"
 )
 
 // Why a code cannot be redeemed (C-1): each says which, and what to do.
@@ -63,4 +64,26 @@ func redemptionRule(c Code, product string, now time.Time) error {
 		return ErrRedeemOtherProduct
 	}
 	return nil
+}
+
+// Redeem marks the code with value code Used at at for the product with
+// code product, inside the caller's transaction q (the certificate
+// order's), and returns it. The code's row is locked first, so that of two
+// redemptions of one code the second waits and then gets the reason the
+// code can no longer be used (ErrRedeemUsed), as CheckRedemption would
+// give it.
+func (s *Service) Redeem(ctx context.Context, q postgres.Querier, code, product string, at time.Time) (Code, error) {
+	c, err := oneCode(ctx, q, `c.code = $1 FOR UPDATE OF c`, NormalizeCode(code))
+	switch {
+	case errors.Is(err, ErrCodeNotFound):
+		return c, ErrRedeemUnknown
+	case err != nil:
+		return c, err
+	}
+	if err := redemptionRule(c, product, at); err != nil {
+		return c, err
+	}
+	_, err = q.Exec(ctx, `UPDATE voucher_codes SET status = 'used', used_at = $2 WHERE id = $1`, c.ID, at)
+	c.Status, c.UsedAt = CodeUsed, &at
+	return c, err
 }

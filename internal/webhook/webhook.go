@@ -28,9 +28,7 @@ import (
 	"github.com/ccp-partner/portal/internal/valid"
 )
 
-// Event types and the audit actions they come from. Redemption and
-// issuance have no audit action yet (the certificate-request work): they
-// can be chosen but are not sent until it lands.
+// Event types (sources maps the audit actions they come from).
 const (
 	OrderCreated      = "voucher_order.created"
 	OrderCancelled    = "voucher_order.cancelled"
@@ -50,6 +48,8 @@ var sources = map[audit.Action]string{
 	audit.VoucherOrderCancelled: OrderCancelled,
 	audit.VoucherCodeReissued:   CodeReissued,
 	audit.MonthClosed:           InvoiceIssued,
+	audit.VoucherCodeRedeemed:   CodeRedeemed,
+	audit.CertificateIssued:     CertificateIssued,
 }
 
 // Refusals.

@@ -3,6 +3,8 @@ package httpx
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,6 +26,7 @@ const BadCharacters = "form.bad_characters"
 // so that a refused value writes nothing.
 type Form struct {
 	values url.Values
+	files  map[string][]*multipart.FileHeader
 	// Errs holds the fields whose values were refused.
 	Errs valid.Errors
 }
@@ -31,10 +34,45 @@ type Form struct {
 // ReadForm parses the request's form (URL-encoded or multipart). A body
 // that cannot be parsed is ErrBadInput.
 func ReadForm(r *http.Request) (*Form, error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		r.Body = http.MaxBytesReader(nil, r.Body, MaxUpload)
+		if err := r.ParseMultipartForm(MaxUpload); err != nil {
+			return nil, ErrBadInput
+		}
+		return &Form{values: r.PostForm, files: r.MultipartForm.File, Errs: valid.Errors{}}, nil
+	}
 	if err := r.ParseForm(); err != nil {
 		return nil, ErrBadInput
 	}
 	return &Form{values: r.PostForm, Errs: valid.Errors{}}, nil
+}
+
+// MaxUpload is the largest multipart form the portal reads (files included).
+const MaxUpload = 1 << 20
+
+// File returns the content of the file uploaded as name (nil when none was
+// chosen). A file larger than max is refused with form.file_too_large.
+func (f *Form) File(name string, max int64) []byte {
+	list := f.files[name]
+	if len(list) == 0 || list[0].Size == 0 {
+		return nil
+	}
+	if list[0].Size > max {
+		f.Errs.Add(name, "form.file_too_large", map[string]any{"KB": max / 1024})
+		return nil
+	}
+	file, err := list[0].Open()
+	if err != nil {
+		f.Errs.Add(name, BadCharacters)
+		return nil
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, max))
+	if err != nil {
+		f.Errs.Add(name, BadCharacters)
+		return nil
+	}
+	return b
 }
 
 // Text returns the single-line value of name ("" when absent).

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/certificate"
 	"github.com/ccp-partner/portal/internal/i18n"
 	"github.com/ccp-partner/portal/internal/subscriber"
 	"github.com/ccp-partner/portal/internal/voucher"
@@ -32,9 +33,11 @@ const home = "/secure/"
 type Handlers struct {
 	Subscribers *subscriber.Service
 	Vouchers    *voucher.Service
-	I18n        *i18n.Bundle
-	Adapter     *httpx.Adapter
-	Cookies     httpx.Cookies
+	// Certificates are the subscriber's certificate orders (C-1 … C-4).
+	Certificates *certificate.Service
+	I18n         *i18n.Bundle
+	Adapter      *httpx.Adapter
+	Cookies      httpx.Cookies
 }
 
 // Routes registers the area's routes on r; subscribers have no place in
@@ -54,7 +57,14 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 		r.Post("/secure/logout", a.H(h.logout))
 		r.Get("/secure/", a.H(h.signedIn(h.homeShow)))
 		r.Get("/secure/requests/ssl_certificate/{product}", a.H(h.signedIn(h.redeemShow)))
+		r.Post("/secure/requests/ssl_certificate/{product}", a.H(h.signedIn(h.redeemSubmit)))
 		r.Get("/secure/orders/expiring/", a.H(h.signedIn(h.renewShow)))
+		r.Post("/secure/orders/expiring/", a.H(h.signedIn(h.redeemSubmit)))
+		r.Get("/secure/orders/{id}", a.H(h.signedIn(h.orderShow)))
+		r.Get("/secure/orders/{id}/certificates/{cert}", a.H(h.signedIn(h.download)))
+		r.Post("/secure/orders/{id}/cancel", a.H(h.signedIn(h.cancel)))
+		r.Post("/secure/orders/{id}/reissue", a.H(h.signedIn(h.reissue)))
+		h.resetRoutes(r)
 	})
 }
 

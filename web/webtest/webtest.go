@@ -4,6 +4,7 @@
 package webtest
 
 import (
+	"path/filepath"
 	"time"
 
 	"context"
@@ -21,6 +22,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ccp-partner/portal/internal/app"
+	"github.com/ccp-partner/portal/internal/ca"
+	"github.com/ccp-partner/portal/internal/certificate"
 	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/config"
 	"github.com/ccp-partner/portal/internal/demo"
@@ -62,13 +65,18 @@ func Start(t testing.TB, extraEnv ...string) *Env {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_BASE_URL": base, "PORTAL_MAIL_DIR": t.TempDir()}
+	env := map[string]string{"DATABASE_URL": postgrestest.NewDB(t), "PORTAL_BASE_URL": base, "PORTAL_MAIL_DIR": t.TempDir(),
+		"PORTAL_CA_FILE": filepath.Join(t.TempDir(), "ca.pem")}
 	for _, kv := range extraEnv {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The CA exists before the portal starts, as production requires.
+	if _, err := ca.Open(cfg.CAFile, true, time.Now().AddDate(-2, 0, 0), base+certificate.CRLPath); err != nil {
 		t.Fatal(err)
 	}
 	a, err := app.New(ctx, cfg, testLogger())

@@ -1,0 +1,92 @@
+package certificate
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/ccp-partner/portal/internal/audit"
+	"github.com/ccp-partner/portal/internal/auth"
+	"github.com/ccp-partner/portal/internal/postgres"
+	"github.com/ccp-partner/portal/internal/subscriber"
+)
+
+// CancelBySubscriber cancels sub's order id (C-4); another end user's
+// order is ErrNotFound.
+func (s *Service) CancelBySubscriber(ctx context.Context, sub subscriber.Subscriber, id int64, ip netip.Addr) (Cancellation, error) {
+	who := audit.Entry{ActorUsername: sub.Email, IP: ip}
+	return s.cancel(ctx, who, 0, `o.id = $1 AND o.subscriber_id = $2`, id, sub.ID)
+}
+
+// CancelByPartner cancels order id of partnerID (C-4) for partner staff:
+// the orders redeemed from its codes and its direct orders. It returns the
+// actor's refusal (auth.OrderCertificates for partnerID) first.
+func (s *Service) CancelByPartner(ctx context.Context, partnerID, id int64, actor auth.Actor) (Cancellation, error) {
+	if err := actor.RequirePartner(auth.OrderCertificates, partnerID); err != nil {
+		return Cancellation{}, err
+	}
+	return s.cancel(ctx, actor.Entry(), actor.UserID(), `o.id = $1 AND o.partner_id = $2`, id, partnerID)
+}
+
+// Cancellation is what a cancellation did.
+type Cancellation struct {
+	Revoked     []string // serials revoked
+	GivenBack   bool     // the voucher is Active again, or the price credited
+	WithinLimit bool     // cancelled within ReactivationWindow of the first issuance (or before it)
+}
+
+// cancel cancels the order matched by where (C-4) in one transaction:
+// every certificate still valid is revoked (it appears on the CRL); the
+// voucher is reactivated with its original expiry, or a direct order's
+// price credited, when nothing was issued yet or the first certificate is
+// at most ReactivationWindow old; after that the code stays Used. It
+// returns ErrNotFound or ErrNotCancellable.
+func (s *Service) cancel(ctx context.Context, who audit.Entry, by int64, where string, args ...any) (Cancellation, error) {
+	var done Cancellation
+	err := postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		o, err := lockOrder(ctx, q, where, args...)
+		if err != nil {
+			return err
+		}
+		if !o.CanCancel() {
+			return ErrNotCancellable
+		}
+		now := s.Clock.Now()
+		done = Cancellation{WithinLimit: o.Status == Pending || !now.After(o.FirstIssuedAt().Add(ReactivationWindow))}
+		if done.Revoked, err = revokeAll(ctx, q, o.ID, now); err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `UPDATE certificate_orders SET status = 'cancelled', cancelled_at = $2 WHERE id = $1`, o.ID, now); err != nil {
+			return err
+		}
+		if done.WithinLimit {
+			if err := s.giveBack(ctx, q, o, now, by); err != nil {
+				return err
+			}
+			done.GivenBack = true
+		}
+		e := who.In(o.PartnerID).Of(now, audit.CertificateCancelled, "certificate_order", o.ID)
+		e.Details = map[string]any{"revoked": done.Revoked, "given_back": done.GivenBack, "voucher_code_id": o.VoucherCodeID}
+		return audit.Record(ctx, q, e)
+	})
+	return done, err
+}
+
+// revokeAll revokes the order's certificates that are not revoked yet and
+// returns their serials.
+func revokeAll(ctx context.Context, q postgres.Querier, orderID int64, now time.Time) ([]string, error) {
+	rows, err := q.Query(ctx, `UPDATE certificates SET revoked_at = $2 WHERE order_id = $1 AND revoked_at IS NULL RETURNING serial`, orderID, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	serials := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		serials = append(serials, s)
+	}
+	return serials, rows.Err()
+}

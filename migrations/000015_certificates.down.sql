@@ -1,0 +1,3 @@
+ALTER TABLE ledger_entries DROP COLUMN certificate_order_id;
+DROP TABLE certificates;
+DROP TABLE certificate_orders;

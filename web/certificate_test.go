@@ -1,0 +1,266 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ccp-partner/portal/web/webtest"
+)
+
+// newCSR is a PEM CSR for an ECDSA P-256 key naming cn and names.
+func newCSR(t *testing.T, cn string, names ...string) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: cn}, DNSNames: names}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+}
+
+// signedInSubscriber signs up and signs in email, returning the client.
+func signedInSubscriber(t *testing.T, env *webtest.Env, email string) *webtest.Client {
+	t.Helper()
+	c, _ := signUpSubscriber(t, env, email, "/secure/")
+	if res := subscriberLogin(t, c, email, "/secure/"); res.Status != http.StatusSeeOther {
+		t.Fatalf("sign-in of %s: %d", email, res.Status)
+	}
+	return c
+}
+
+// postMultipart posts fields and one file as a browser's multipart form.
+func postMultipart(t *testing.T, c *webtest.Client, env *webtest.Env, path string, fields map[string]string, file, content string) *webtest.Response {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	if file != "" {
+		fw, err := w.CreateFormFile(file, "request.csr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = fw.Write([]byte(content))
+	}
+	_ = w.Close()
+	req, err := http.NewRequest(http.MethodPost, env.URL+path, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Origin", env.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.Do(req)
+}
+
+// withOrg adds the organization an OV product's request needs.
+func withOrg(v url.Values) url.Values {
+	v.Set("org_name", "Example KK")
+	v.Set("org_locality", "Chiyoda-ku")
+	v.Set("org_country", "JP")
+	return v
+}
+
+var orderLocation = regexp.MustCompile(`^/secure/orders/(\d+)$`)
+
+func TestCertificateRequestFromLinkToDownload(t *testing.T) {
+	env := webtest.Start(t)
+	codes, product := voucherCodes(t, env, "2")
+	link := redeemPath(product, codes[0])
+	sub := signedInSubscriber(t, env, "hanako@example.jp")
+
+	// A refusal re-shows the form with the field's message and writes nothing.
+	before := env.Fingerprint(t)
+	res := sub.PostForm(link, url.Values{"csr": {newCSR(t, "a.example.jp", "*.*.example.jp")}})
+	if res.Status != http.StatusUnprocessableEntity || res.Doc.Find("#e-names").Length() != 1 {
+		t.Fatalf("bad wildcard: %d %s", res.Status, res.Doc.Find(".error").Text())
+	}
+	if after := env.Fingerprint(t); after != before {
+		t.Error("a refused request wrote something")
+	}
+
+	// The CSR uploaded as a file; names typed; the code becomes Used.
+	names := "www.example.jp\n*.example.jp"
+	res = postMultipart(t, sub, env, link, map[string]string{"common_name": "example.jp", "names": names,
+		"org_name": "Example KK", "org_locality": "Chiyoda-ku", "org_country": "JP"}, "csr_file", newCSR(t, "example.jp"))
+	m := orderLocation.FindStringSubmatch(res.Location)
+	if res.Status != http.StatusSeeOther || m == nil {
+		t.Fatalf("request: %d %q %s %s", res.Status, res.Location, res.Doc.Find(".error, .form-error").Text(), res.Doc.Find(".invalid input, .invalid textarea, .invalid select").AttrOr("name", ""))
+	}
+	orderPath := res.Location
+	var status string
+	if err := env.App.Pool.QueryRow(context.Background(), `SELECT status FROM voucher_codes WHERE code = $1`, codes[0]).Scan(&status); err != nil || status != "used" {
+		t.Errorf("code after the request: %s %v", status, err)
+	}
+	if again := sub.PostForm(link, url.Values{"csr": {newCSR(t, "example.jp")}}); again.Doc.Find(`#redeem-error[data-reason="redeem.used"]`).Length() != 1 {
+		t.Errorf("a second request with the code: %d", again.Status)
+	}
+
+	// Validation approves; the end user downloads the chain.
+	op := env.Login(t, "op-validation")
+	queue := op.Get("/operator/validation")
+	if queue.Doc.Find(`tr[data-order="` + m[1] + `"]`).Length() != 1 {
+		t.Fatalf("the request is not in the queue: %s", queue.Doc.Find("main").Text())
+	}
+	if res := op.PostForm("/operator/validation/"+m[1]+"/approve", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("approve: %d", res.Status)
+	}
+	if res := op.PostForm("/operator/validation/"+m[1]+"/approve", nil); res.Status != http.StatusConflict {
+		t.Errorf("approving twice: %d, want 409", res.Status)
+	}
+	page := sub.Get(orderPath)
+	pemHref, _ := page.Doc.Find("#download-pem").Attr("href")
+	derHref, _ := page.Doc.Find("#download-der").Attr("href")
+	if pemHref == "" || derHref == "" {
+		t.Fatalf("no download links: %s", page.Doc.Find("main").Text())
+	}
+	chain := sub.Get(pemHref)
+	var certs []*x509.Certificate
+	for rest := []byte(chain.Body); ; {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			break
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		certs = append(certs, c)
+	}
+	if len(certs) != 2 {
+		t.Fatalf("the chain holds %d certificates, want the leaf and the intermediate", len(certs))
+	}
+	want := []string{"example.jp", "www.example.jp", "*.example.jp"}
+	if got := certs[0].DNSNames; !slices.Equal(got, want) {
+		t.Errorf("SANs %v, want %v", got, want)
+	}
+	if err := certs[0].CheckSignatureFrom(certs[1]); err != nil {
+		t.Errorf("the leaf is not signed by the intermediate: %v", err)
+	}
+	der := sub.Get(derHref)
+	if leaf, err := x509.ParseCertificate([]byte(der.Body)); err != nil || !leaf.Equal(certs[0]) {
+		t.Errorf("the DER download is not the leaf: %v", err)
+	}
+
+	// Another end user sees none of it; a staff session is no end user.
+	other := signedInSubscriber(t, env, "jiro@example.jp")
+	for _, p := range []string{orderPath, pemHref, derHref} {
+		if res := other.Get(p); res.Status != http.StatusNotFound {
+			t.Errorf("another end user on %s: %d, want 404", p, res.Status)
+		}
+	}
+	if res := other.PostForm(orderPath+"/cancel", nil); res.Status != http.StatusNotFound {
+		t.Errorf("another end user cancelling: %d, want 404", res.Status)
+	}
+
+	// The partner sees the order with its common name, and may cancel it.
+	acme := env.Login(t, "acme-admin")
+	list := acme.Get("/certificates")
+	if row := list.Doc.Find(`tr[data-order="` + m[1] + `"]`).Text(); !strings.Contains(row, "example.jp") {
+		t.Errorf("the partner's list lacks the order: %q", row)
+	}
+	env.AssertOtherPartnerGets404(t, "acme-admin", "/certificates/"+m[1])
+	if res := acme.PostForm("/certificates/"+m[1]+"/cancel", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("partner cancel: %d", res.Status)
+	}
+	if err := env.App.Pool.QueryRow(context.Background(), `SELECT status FROM voucher_codes WHERE code = $1`, codes[0]).Scan(&status); err != nil || status != "active" {
+		t.Errorf("code after a cancel within 30 days: %s %v", status, err)
+	}
+	crl := env.Client(t).Get("/crl/intermediate.crl")
+	list2, err := x509.ParseRevocationList([]byte(crl.Body))
+	if err != nil {
+		t.Fatalf("CRL: %v", err)
+	}
+	if err := list2.CheckSignatureFrom(certs[1]); err != nil || len(list2.RevokedCertificateEntries) != 1 ||
+		list2.RevokedCertificateEntries[0].SerialNumber.Cmp(certs[0].SerialNumber) != 0 {
+		t.Errorf("CRL: %v, %d entries", err, len(list2.RevokedCertificateEntries))
+	}
+}
+
+func TestValidationRejectsWithAReasonAndGivesTheCodeBack(t *testing.T) {
+	env := webtest.Start(t)
+	codes, product := voucherCodes(t, env, "1")
+	sub := signedInSubscriber(t, env, "hanako@example.jp")
+	res := sub.PostForm(redeemPath(product, codes[0]), withOrg(url.Values{"csr": {newCSR(t, "example.jp", "www.example.jp")}}))
+	m := orderLocation.FindStringSubmatch(res.Location)
+	if m == nil {
+		t.Fatalf("request: %d %s %s", res.Status, res.Doc.Find(".error, .form-error, .field-error").Text(), res.Doc.Find(".invalid").AttrOr("class", "")+res.Doc.Find(".invalid input, .invalid textarea, .invalid select").AttrOr("name", ""))
+	}
+	op := env.Login(t, "op-validation")
+	before := env.Fingerprint(t)
+	if res := op.PostForm("/operator/validation/"+m[1]+"/reject", url.Values{"reason": {" "}}); res.Status != http.StatusUnprocessableEntity ||
+		res.Doc.Find("#e-reason").Length() != 1 {
+		t.Errorf("reject without a reason: %d", res.Status)
+	}
+	if env.Fingerprint(t) != before {
+		t.Error("a refused rejection wrote something")
+	}
+	if res := op.PostForm("/operator/validation/"+m[1]+"/reject", url.Values{"reason": {"The domain is not registered to you."}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("reject: %d", res.Status)
+	}
+	var status string
+	if err := env.App.Pool.QueryRow(context.Background(), `SELECT status FROM voucher_codes WHERE code = $1`, codes[0]).Scan(&status); err != nil || status != "active" {
+		t.Errorf("code after a rejection: %s %v", status, err)
+	}
+	var mailed bool
+	for _, msg := range env.Outbox(t) {
+		mailed = mailed || slices.Contains(msg.To, "hanako@example.jp") && strings.Contains(msg.BodyText, "The domain is not registered to you.")
+	}
+	if !mailed {
+		t.Error("the end user was not emailed the reason")
+	}
+	if page := sub.Get("/secure/orders/" + m[1]); page.Doc.Find("#reject-reason").Text() != "The domain is not registered to you." {
+		t.Errorf("the order page does not show the reason")
+	}
+}
+
+func TestCertificateRolesAreCheckedOnTheServer(t *testing.T) {
+	env := webtest.Start(t)
+	codes, product := voucherCodes(t, env, "1")
+	sub := signedInSubscriber(t, env, "hanako@example.jp")
+	res := sub.PostForm(redeemPath(product, codes[0]), withOrg(url.Values{"csr": {newCSR(t, "example.jp")}}))
+	m := orderLocation.FindStringSubmatch(res.Location)
+	if m == nil {
+		t.Fatalf("request: %d %s %s", res.Status, res.Doc.Find(".error, .form-error, .field-error").Text(), res.Doc.Find(".invalid").AttrOr("class", "")+res.Doc.Find(".invalid input, .invalid textarea, .invalid select").AttrOr("name", ""))
+	}
+	// Partner staff, delivery and other operator roles cannot validate.
+	for _, user := range []string{"acme-admin", "op-delivery", "op-finance"} {
+		c := env.Login(t, user)
+		if res := c.PostForm("/operator/validation/"+m[1]+"/approve", nil); res.Status != http.StatusForbidden && res.Status != http.StatusNotFound {
+			t.Errorf("%s approving: %d", user, res.Status)
+		}
+		if res := c.Get("/operator/validation"); res.Status != http.StatusForbidden && res.Status != http.StatusNotFound {
+			t.Errorf("%s on the queue: %d", user, res.Status)
+		}
+	}
+	// An end user's session is nobody on staff pages.
+	for _, p := range []string{"/certificates", "/certificates/" + m[1], "/operator/validation", "/operator/validation/" + m[1]} {
+		if res := sub.Get(p); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, "/login") {
+			t.Errorf("an end user on %s: %d %q", p, res.Status, res.Location)
+		}
+	}
+	if res := sub.PostForm("/operator/validation/"+m[1]+"/approve", nil); res.Status < 300 || res.Status == http.StatusOK {
+		t.Errorf("an end user approving: %d", res.Status)
+	}
+	var st string
+	if err := env.App.Pool.QueryRow(context.Background(), `SELECT status FROM certificate_orders WHERE id = $1`, m[1]).Scan(&st); err != nil || st != "pending" {
+		t.Errorf("after the refused approvals: %s %v", st, err)
+	}
+}

@@ -1,0 +1,149 @@
+package subscriber
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/ccp-partner/portal/internal/account"
+	"github.com/ccp-partner/portal/internal/certificate"
+	"github.com/ccp-partner/portal/internal/subscriber"
+	"github.com/ccp-partner/portal/internal/valid"
+	"github.com/ccp-partner/portal/web/httpx"
+	"github.com/ccp-partner/portal/web/layout"
+)
+
+// HomePage is the view model of a signed-in subscriber's start page: their
+// certificate orders, newest first.
+type HomePage struct {
+	Subscriber *subscriber.Subscriber
+	Orders     certificate.Page
+}
+
+// OrderPage is the view model of one of the subscriber's orders.
+type OrderPage struct {
+	Subscriber *subscriber.Subscriber
+	Order      certificate.Order
+	CanReissue bool
+	Errs       valid.Errors // the reissue form's
+	CSR        string
+}
+
+func orderPath(id int64) string { return fmt.Sprintf("/secure/orders/%d", id) }
+
+func (h *Handlers) homeShow(w http.ResponseWriter, r *http.Request) error {
+	sub := subscriber.From(r.Context())
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	page, err := h.Certificates.SubscriberOrders(r.Context(), *sub, before)
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, ordersHome(HomePage{Subscriber: sub, Orders: page}, r.URL.RequestURI()))
+}
+
+// order reads the subscriber's order of the path; another end user's is 404.
+func (h *Handlers) order(r *http.Request) (OrderPage, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return OrderPage{}, err
+	}
+	sub := subscriber.From(r.Context())
+	o, err := h.Certificates.SubscriberOrder(r.Context(), *sub, id)
+	return OrderPage{Subscriber: sub, Order: o, CanReissue: o.CanReissue(h.Certificates.Clock.Now()), Errs: valid.Errors{}}, err
+}
+
+func (h *Handlers) orderShow(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.order(r)
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, orderView(page, r.URL.RequestURI()))
+}
+
+// download sends one certificate of the subscriber's order: the chain as
+// PEM (the certificate, then the intermediate) or the certificate alone as
+// DER.
+func (h *Handlers) download(w http.ResponseWriter, r *http.Request) error {
+	orderID, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	certID, err := httpx.PathID(r, "cert")
+	if err != nil {
+		return err
+	}
+	c, err := h.Certificates.SubscriberCertificate(r.Context(), *subscriber.From(r.Context()), orderID, certID)
+	if err != nil {
+		return err
+	}
+	name := "certificate-" + c.Serial
+	if r.URL.Query().Get("format") == "der" {
+		_, err = httpx.Attachment(w, "application/pkix-cert", name+".cer").Write(c.DER)
+		return err
+	}
+	_, err = httpx.Attachment(w, "application/pem-certificate-chain", name+"-chain.pem").Write(h.Certificates.ChainPEM(c))
+	return err
+}
+
+// cancel cancels the subscriber's order (C-4) and says whether the voucher
+// came back.
+func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	done, err := h.Certificates.CancelBySubscriber(r.Context(), *subscriber.From(r.Context()), id, httpx.ClientIP(r))
+	if err != nil {
+		return err
+	}
+	httpx.SetFlash(w, r, cancelMessage(done))
+	return httpx.Redirect(w, r, orderPath(id))
+}
+
+// cancelMessage is the flash message of a cancellation.
+func cancelMessage(done certificate.Cancellation) string {
+	if done.GivenBack {
+		return "certificate.cancelled_given_back"
+	}
+	return "certificate.cancelled_kept"
+}
+
+// reissue issues a new certificate of the order for a new CSR, within the plan.
+func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.order(r)
+	if err != nil {
+		return err
+	}
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	page.CSR = f.Lines("csr")
+	csr := []byte(page.CSR)
+	if file := f.File("csr_file", MaxCSRFile); file != nil {
+		csr, page.CSR = file, string(file)
+	}
+	err = f.Do(func() error {
+		return h.Certificates.Reissue(r.Context(), *page.Subscriber, page.Order.ID, csr, httpx.ClientIP(r))
+	})
+	if errs, ok := httpx.Invalid(err); ok {
+		page.Errs = errs
+		return layout.Render(w, r, http.StatusUnprocessableEntity, orderView(page, r.URL.RequestURI()))
+	}
+	if err != nil {
+		return err
+	}
+	httpx.SetFlash(w, r, "certificate.reissued")
+	return httpx.Redirect(w, r, orderPath(page.Order.ID))
+}
+
+// countries are the organization's countries offered.
+func countries() []string { return account.Countries }
+
+// orJP is country, or Japan when none was chosen yet.
+func orJP(country string) string {
+	if country == "" {
+		return "JP"
+	}
+	return country
+}
