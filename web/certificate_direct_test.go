@@ -57,7 +57,7 @@ func TestDirectCertificateOrderIsChargedAndBilled(t *testing.T) {
 		t.Errorf("charged %d, one voucher of the same costs %d", charged, voucherPrice)
 	}
 	history := acme.Get("/finance/balance")
-	if history.Doc.Find(`a.certificate-order[href="/certificates/` + m[1] + `"]`).Length() != 1 {
+	if history.Doc.Find(`a.certificate-order[href="/certificates/`+m[1]+`"]`).Length() != 1 {
 		t.Error("the balance history does not link the certificate charge to its order")
 	}
 

@@ -116,7 +116,7 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 	// Validation approves; the end user downloads the chain.
 	op := env.Login(t, "op-validation")
 	queue := op.Get("/operator/validation")
-	if queue.Doc.Find(`tr[data-order="` + m[1] + `"]`).Length() != 1 {
+	if queue.Doc.Find(`tr[data-order="`+m[1]+`"]`).Length() != 1 {
 		t.Fatalf("the request is not in the queue: %s", queue.Doc.Find("main").Text())
 	}
 	if res := op.PostForm("/operator/validation/"+m[1]+"/approve", nil); res.Status != http.StatusSeeOther {

@@ -22,9 +22,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ccp-partner/portal/internal/app"
+	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/ca"
 	"github.com/ccp-partner/portal/internal/certificate"
-	"github.com/ccp-partner/portal/internal/auth"
 	"github.com/ccp-partner/portal/internal/config"
 	"github.com/ccp-partner/portal/internal/demo"
 	"github.com/ccp-partner/portal/internal/mail"
