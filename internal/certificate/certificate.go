@@ -9,7 +9,6 @@
 package certificate
 
 import (
-	"errors"
 	"time"
 
 	"github.com/ccp-partner/portal/internal/ca"
@@ -145,6 +144,3 @@ type Certificate struct {
 // needsOrganization reports whether a product's certificates name the
 // organization (OV and EV).
 func needsOrganization(kind string) bool { return kind == "ov" || kind == "ev" }
-
-// isNotFound reports whether err is a missing row.
-func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

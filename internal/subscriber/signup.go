@@ -32,12 +32,7 @@ func (in SignUp) validate() error {
 	e := valid.Errors{}
 	e.Text("name", in.Name, MaxNameLen)
 	e.Email("email", in.Email)
-	switch err := auth.CheckPasswordPolicy(in.Password); {
-	case err != nil:
-		e.Add("password", "subscriber.password_length", map[string]any{"Min": auth.MinPasswordLen, "Max": auth.MaxPasswordLen})
-	case in.Confirm != in.Password:
-		e.Add("confirm", "subscriber.password_mismatch")
-	}
+	newPasswordProblems(e, in.Password, in.Confirm)
 	if !i18n.Supported(in.Language) {
 		e.Add("language", "form.required")
 	}
