@@ -159,6 +159,13 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 		t.Errorf("the DER download is not the leaf: %v", err)
 	}
 
+	// The renewal link of another code pre-fills the request from this certificate.
+	renewal := sub.Get("/secure/orders/expiring/?product=" + url.QueryEscape(product) + "&vc=" + codes[1])
+	if cn := renewal.Doc.Find("#f-common_name").AttrOr("value", ""); cn != "example.jp" ||
+		!strings.Contains(renewal.Doc.Find("#f-names").Text(), "www.example.jp") || renewal.Doc.Find("#f-org_name").AttrOr("value", "") != "Example KK" {
+		t.Errorf("the renewal form is not pre-filled: cn %q, names %q", cn, renewal.Doc.Find("#f-names").Text())
+	}
+
 	// Another end user sees none of it; a staff session is no end user.
 	other := signedInSubscriber(t, env, "jiro@example.jp")
 	for _, p := range []string{orderPath, pemHref, derHref} {
