@@ -55,7 +55,7 @@ CREATE TABLE certificates (
     revoked_at   timestamptz
 );
 CREATE INDEX certificates_order ON certificates (order_id, id);
-CREATE INDEX certificates_revoked ON certificates (revoked_at, id) WHERE revoked_at IS NOT NULL;
+CREATE INDEX certificates_revoked ON certificates (not_after) WHERE revoked_at IS NOT NULL;
 COMMENT ON TABLE certificates IS 'Certificates issued by the portal''s CA for an order (a reissue within the plan adds a row); revoked_at puts one on the CRL.';
 
 ALTER TABLE ledger_entries ADD COLUMN certificate_order_id bigint REFERENCES certificate_orders (id);

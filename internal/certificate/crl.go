@@ -14,10 +14,14 @@ import (
 const CRLPath = "/crl/intermediate.crl"
 
 // CRL is the intermediate's current certificate revocation list (DER),
-// listing every revoked certificate with its revocation time (C-4). Its
-// number is the time it was made, so that a later list has a larger one.
+// listing every revoked certificate that has not expired yet, with its
+// revocation time (C-4): an expired certificate is refused anyway, so the
+// list does not grow with history. Its number is the time it was made, so
+// that a later list has a larger one.
 func (s *Service) CRL(ctx context.Context) ([]byte, error) {
-	rows, err := s.DB.Query(ctx, `SELECT serial, revoked_at FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, id`)
+	now := s.Clock.Now()
+	rows, err := s.DB.Query(ctx, `SELECT serial, revoked_at FROM certificates
+		WHERE revoked_at IS NOT NULL AND not_after > $1 ORDER BY revoked_at, id`, now)
 	if err != nil {
 		return nil, err
 	}
@@ -33,6 +37,5 @@ func (s *Service) CRL(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := s.Clock.Now()
 	return s.CA.CRL(revoked, now.UnixNano(), now)
 }

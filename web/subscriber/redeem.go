@@ -62,6 +62,9 @@ func (h *Handlers) renewShow(w http.ResponseWriter, r *http.Request) error {
 // latest certificate of the product.
 func (h *Handlers) request(w http.ResponseWriter, r *http.Request, product string, renewal bool) error {
 	page, c, err := h.requestPage(r, product, renewal)
+	if err == nil && !c.Product.TakesFQDNs {
+		err = certificate.ErrProductNotNamed
+	}
 	if err != nil {
 		return h.refusedCode(w, r, page, c, err)
 	}
