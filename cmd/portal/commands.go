@@ -80,7 +80,8 @@ func dev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	if err := migrate(cfg.DatabaseURL, "up"); err != nil {
 		return err
 	}
-	switch err := loadDemo(ctx, cfg, io.Discard); {
+	link, err := loadDemo(ctx, cfg, io.Discard)
+	switch {
 	case err == nil:
 		fmt.Fprintln(stdout, "demo data loaded into the empty database")
 	case errors.Is(err, demo.ErrAlreadyLoaded):
@@ -92,7 +93,7 @@ func dev(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	return serveWith(ctx, cfg, stderr, func(url string) {
 		fmt.Fprintf(stdout, "\nThe portal is running at %s\n", url)
 		fmt.Fprintf(stdout, "Sign in as any of: %s\n", strings.Join(demo.Usernames(), ", "))
-		fmt.Fprintf(stdout, "demo password: %s\n", demo.Password)
+		printEndUser(stdout, url, link)
 		fmt.Fprintf(stdout, "Emails are written to %s. Stop with Ctrl-C.\n\n", cfg.MailDir)
 	})
 }
@@ -172,7 +173,7 @@ func demoCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	err = loadDemo(ctx, cfg, stdout)
+	_, err = loadDemo(ctx, cfg, stdout)
 	if errors.Is(err, demo.ErrAlreadyLoaded) {
 		fmt.Fprintln(stdout, "demo data is already there: nothing loaded")
 		return nil
@@ -180,25 +181,43 @@ func demoCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 	return err
 }
 
-func loadDemo(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+// loadDemo loads the demo data and prints the logins. It returns a
+// voucher's link for the end user to try (app.DemoRedemptionLink, "" for
+// none), also with demo.ErrAlreadyLoaded when the data was already there.
+func loadDemo(ctx context.Context, cfg config.Config, stdout io.Writer) (string, error) {
 	if cfg.Production() {
-		return errors.New("demo data is refused when PORTAL_ENV=production")
+		return "", errors.New("demo data is refused when PORTAL_ENV=production")
 	}
 	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer a.Close()
 	hash, err := auth.HashPassword(demo.Password)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := a.LoadDemo(ctx, hash); err != nil {
-		return err
+	loaded := a.LoadDemo(ctx, hash)
+	if loaded != nil && !errors.Is(loaded, demo.ErrAlreadyLoaded) {
+		return "", loaded
+	}
+	link, err := a.DemoRedemptionLink(ctx)
+	if err != nil || loaded != nil {
+		return link, errors.Join(loaded, err)
 	}
 	fmt.Fprintf(stdout, "demo data loaded; logins: %s\n", strings.Join(demo.Usernames(), ", "))
+	printEndUser(stdout, cfg.BaseURL, link)
+	return link, nil
+}
+
+// printEndUser prints the end user's login, the demo password and the
+// voucher's link to try.
+func printEndUser(stdout io.Writer, base, link string) {
+	fmt.Fprintf(stdout, "end user: %s at %s/secure/login\n", demo.EndUser.Email, base)
 	fmt.Fprintf(stdout, "demo password: %s\n", demo.Password)
-	return nil
+	if link != "" {
+		fmt.Fprintf(stdout, "try a voucher's link as the end user: %s\n", link)
+	}
 }
 
 func clockCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

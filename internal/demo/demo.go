@@ -49,6 +49,12 @@ var Staff = []Person{
 	{"op-finance", "高橋 美咲", "op-finance@operator.example", "ja", []auth.Role{auth.RoleFinance}},
 }
 
+// EndUser is the demo's end user (a subscriber, signing in at
+// /secure/login with Password): a customer of Acme's who redeems its
+// voucher codes. It is not a staff login, so Usernames leaves it out;
+// app.LoadDemo creates it, verified, with the demo's history.
+var EndUser = Person{Name: "中村 優子", Email: "enduser@example.jp", Language: "ja"}
+
 // Partners are the demo partners.
 var Partners = []Company{
 	{"Acme Corporation", partnerUsers("acme", "Acme")},
