@@ -48,6 +48,9 @@ var (
 	ErrNotReissuable   = fault.New(fault.Conflict, "certificate: the plan allows no reissue now", "certificate.not_reissuable")
 	ErrProductNotNamed = fault.New(fault.Conflict, "certificate: the product takes no host names", "certificate.product_unsupported")
 	ErrNoCertificate   = fault.New(fault.NotFound, "certificate: no such certificate", "")
+	// ErrNeedsUser: a direct order is requested by a member of the
+	// partner's staff (it is emailed to them), never by the system.
+	ErrNeedsUser = fault.New(fault.Forbidden, "certificate: a direct order needs a requesting user", "")
 )
 
 // Service runs certificate orders.
@@ -118,11 +121,12 @@ func (o Order) FirstIssuedAt() time.Time {
 // voucher coming back).
 func (o Order) CanCancel() bool { return o.Status == Pending || o.Status == Issued }
 
-// CanReissue reports whether the end user may reissue at now: issued, and
-// the plan runs past the current certificate's end (a multi-year voucher).
+// CanReissue reports whether the end user may reissue at now: the order is
+// issued with a valid certificate and its plan runs at least another hour
+// (a reissue ends with the plan, so that a multi-year voucher's later
+// certificates cost nothing and never outlive what was bought).
 func (o Order) CanReissue(now time.Time) bool {
-	c := o.Current()
-	return o.Status == Issued && c != nil && o.PlanEndsAt != nil && now.Before(*o.PlanEndsAt)
+	return o.Status == Issued && o.Current() != nil && o.PlanEndsAt != nil && now.Add(time.Hour).Before(*o.PlanEndsAt)
 }
 
 // Organization is the subject of an OV or EV certificate.

@@ -107,7 +107,11 @@ func (s *Service) Reject(ctx context.Context, id int64, reason string, actor aut
 		if err := audit.Record(ctx, q, a); err != nil {
 			return err
 		}
-		return s.notify(ctx, q, o, "certificate.mail_rejected", map[string]any{"Reason": reason}, now)
+		mail := "certificate.mail_rejected"
+		if o.Direct() {
+			mail = "certificate.mail_rejected_direct"
+		}
+		return s.notify(ctx, q, o, mail, map[string]any{"Reason": reason}, now)
 	})
 }
 

@@ -34,6 +34,9 @@ func (s *Service) Direct(ctx context.Context, partnerID int64, in DirectInput, a
 	if err := actor.RequirePartner(auth.OrderCertificates, partnerID); err != nil {
 		return 0, err
 	}
+	if actor.UserID() == 0 {
+		return 0, ErrNeedsUser
+	}
 	p, err := s.Catalog.Get(ctx, in.ProductID)
 	if errors.Is(err, catalog.ErrNotFound) || in.ProductID == 0 {
 		return 0, valid.Errors{"product": {ID: "form.choose"}}

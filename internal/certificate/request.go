@@ -107,6 +107,13 @@ func (s *Service) Redeem(ctx context.Context, sub subscriber.Subscriber, code, p
 	}
 	var id int64
 	err = postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
+		// The partner's row before the code's: a voucher order's
+		// cancellation locks them in that order, and a redemption that
+		// took the code first would deadlock with it (the order's foreign
+		// key wants the partner's row too).
+		if _, err := q.Exec(ctx, `SELECT 1 FROM partners WHERE id = $1 FOR KEY SHARE`, c.PartnerID); err != nil {
+			return err
+		}
 		now := s.Clock.Now()
 		c, err := s.Vouchers.Redeem(ctx, q, code, product, now)
 		if err != nil {
