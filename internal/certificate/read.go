@@ -87,7 +87,13 @@ func listOrders(ctx context.Context, q postgres.Querier, before int64, where str
 		args = append(args, before)
 		where += ` AND o.id < $` + strconv.Itoa(len(args))
 	}
-	rows, err := q.Query(ctx, `SELECT `+orderColumns+orderFrom+` WHERE `+where+` ORDER BY o.id DESC LIMIT `+strconv.Itoa(PageSize+1), args...)
+	return pageOf(ctx, q, where+` ORDER BY o.id DESC`, args...)
+}
+
+// pageOf reads up to PageSize orders matched by where (with its ORDER BY)
+// and whether more follow: Next is the last one's id then.
+func pageOf(ctx context.Context, q postgres.Querier, where string, args ...any) (Page, error) {
+	rows, err := q.Query(ctx, `SELECT `+orderColumns+orderFrom+` WHERE `+where+` LIMIT `+strconv.Itoa(PageSize+1), args...)
 	if err != nil {
 		return Page{}, err
 	}
@@ -138,22 +144,7 @@ func (s *Service) Queue(ctx context.Context, after int64, actor auth.Actor) (Pag
 	if err := actor.Require(auth.ValidateCertificates); err != nil {
 		return Page{}, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+orderColumns+orderFrom+` WHERE o.status = 'pending' AND o.id > $1
-		ORDER BY o.id LIMIT `+strconv.Itoa(PageSize+1), after)
-	if err != nil {
-		return Page{}, err
-	}
-	orders, err := pgx.CollectRows(rows, scanOrder)
-	if err != nil {
-		return Page{}, err
-	}
-	var p Page
-	if len(orders) > PageSize {
-		orders = orders[:PageSize]
-		p.Next = orders[PageSize-1].ID
-	}
-	p.Orders = orders
-	return p, nil
+	return pageOf(ctx, s.DB, `o.status = 'pending' AND o.id > $1 ORDER BY o.id`, after)
 }
 
 // ForValidation is order id as operator Validation sees it.
