@@ -53,7 +53,7 @@ func (doc *Document) Header(h Header) {
 	if h.Title != "" {
 		doc.ink(0)
 		doc.size(titleSize)
-		doc.d.Text(doc.Left()+(doc.Width()-doc.d.GetStringWidth(h.Title))/2, baseline(y, titleSize), h.Title)
+		doc.TextAt(doc.Left()+(doc.Width()-doc.StringWidth(h.Title))/2, baseline(y, titleSize), h.Title)
 		y += lineHeight(titleSize) + 4
 	}
 	leftW, rightX := doc.Width()*0.52, doc.Left()+doc.Width()*0.56
@@ -74,7 +74,7 @@ func (doc *Document) Fields(fields ...Field) {
 	lw := min(labelWidth(doc, fields), doc.Width()/2)
 	for i, f := range fields {
 		doc.size(fieldSize(f))
-		doc.Need(float64(len(Wrap(doc.d, f.Value, doc.Width()-lw))) * lineHeight(fieldSize(f)))
+		doc.Need(float64(len(doc.wrap(f.Value, doc.Width()-lw))) * lineHeight(fieldSize(f)))
 		doc.SetY(doc.fieldsAt(doc.Left(), doc.y, doc.Width(), lw, fields[i:i+1], false))
 	}
 }
@@ -92,7 +92,7 @@ func (doc *Document) Issuer(from Issuer) {
 // it — and moves the cursor 1 mm under it.
 func (doc *Document) Heading(text string) {
 	doc.size(headingSize)
-	lines := Wrap(doc.d, text, doc.Width())
+	lines := doc.wrap(text, doc.Width())
 	if !doc.fresh {
 		doc.Space(2)
 	}
@@ -109,7 +109,7 @@ func (doc *Document) Text(text string) { doc.Lines(doc.Wrap(text)) }
 // text a document repeats on many pages is wrapped once.
 func (doc *Document) Wrap(text string) []string {
 	doc.size(BodySize)
-	return Wrap(doc.d, text, doc.Width())
+	return doc.wrap(text, doc.Width())
 }
 
 // Lines draws lines already wrapped to the content width at BodySize,
@@ -120,7 +120,7 @@ func (doc *Document) Lines(lines []string) {
 	doc.size(BodySize)
 	for _, line := range lines {
 		doc.Need(h)
-		doc.d.Text(doc.Left(), baseline(doc.y, BodySize), line)
+		doc.TextAt(doc.Left(), baseline(doc.y, BodySize), line)
 		doc.SetY(doc.y + h)
 	}
 }
@@ -138,7 +138,7 @@ func (doc *Document) Rule() {
 func (doc *Document) linesAt(x, top, size float64, lines []string) float64 {
 	doc.size(size)
 	for _, line := range lines {
-		doc.d.Text(x, baseline(top, size), line)
+		doc.TextAt(x, baseline(top, size), line)
 		top += lineHeight(size)
 	}
 	return top
@@ -148,23 +148,22 @@ func (doc *Document) linesAt(x, top, size float64, lines []string) float64 {
 // column lw wide (at most half of w) and the values after it, right-aligned
 // when right is set; it returns the bottom.
 func (doc *Document) fieldsAt(x, top, w, lw float64, fields []Field, right bool) float64 {
-	d := doc.d
 	lw = min(lw, w/2)
 	for _, f := range fields {
 		size := fieldSize(f)
 		doc.size(size)
-		lines := Wrap(d, f.Value, w-lw)
+		lines := doc.wrap(f.Value, w-lw)
 		doc.size(BodySize)
 		doc.ink(90)
-		d.Text(x, baseline(top, size), f.Label)
+		doc.TextAt(x, baseline(top, size), f.Label)
 		doc.ink(0)
 		doc.size(size)
 		for _, line := range lines {
 			vx := x + lw
 			if right {
-				vx = x + w - d.GetStringWidth(line)
+				vx = x + w - doc.StringWidth(line)
 			}
-			d.Text(vx, baseline(top, size), line)
+			doc.TextAt(vx, baseline(top, size), line)
 			top += lineHeight(size)
 		}
 	}
@@ -176,7 +175,7 @@ func labelWidth(doc *Document, fields []Field) float64 {
 	doc.size(BodySize)
 	w := 0.0
 	for _, f := range fields {
-		w = max(w, doc.d.GetStringWidth(f.Label))
+		w = max(w, doc.StringWidth(f.Label))
 	}
 	return w + 4
 }
@@ -200,7 +199,7 @@ func (doc *Document) addresseeAt(x, top, w float64, to Addressee) float64 {
 		address = append(address, "〒"+to.PostalCode)
 	}
 	for _, a := range to.Address {
-		address = append(address, Wrap(d, a, w)...)
+		address = append(address, doc.wrap(a, w)...)
 	}
 	top = doc.linesAt(x, top, BodySize+1, address)
 	if len(to.Names) == 0 {
@@ -210,7 +209,7 @@ func (doc *Document) addresseeAt(x, top, w float64, to Addressee) float64 {
 	doc.size(nameSize)
 	var names []string
 	for _, n := range to.Names {
-		names = append(names, Wrap(d, n, w)...)
+		names = append(names, doc.wrap(n, w)...)
 	}
 	top = doc.linesAt(x, top, nameSize, names)
 	doc.pen(0, 0.3)
@@ -230,10 +229,9 @@ func (doc *Document) issuerAt(x, top float64, name, lines []string) float64 {
 // lines (postal code, address, contact, registration) wrapped to w at
 // BodySize.
 func issuerLines(doc *Document, from Issuer, w float64) (name, lines []string) {
-	d := doc.d
 	if from.Name != "" {
 		doc.size(issuerSize)
-		name = Wrap(d, from.Name, w)
+		name = doc.wrap(from.Name, w)
 	}
 	doc.size(BodySize)
 	lines = make([]string, 0, 2+len(from.Address)+len(from.Contact))
@@ -243,7 +241,7 @@ func issuerLines(doc *Document, from Issuer, w float64) (name, lines []string) {
 	for _, group := range [][]string{from.Address, from.Contact, {from.Registration}} {
 		for _, s := range group {
 			if s != "" {
-				lines = append(lines, Wrap(d, s, w)...)
+				lines = append(lines, doc.wrap(s, w)...)
 			}
 		}
 	}

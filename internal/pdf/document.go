@@ -58,35 +58,119 @@ var fixedDate = time.Date(2000, 1, 1, 0, 0, 0, 0, clock.Tokyo)
 // and writes it; the same calls give the same bytes.
 //
 // Fpdf gives the underlying document for what the blocks do not cover (a QR
-// code, links); such drawing uses absolute positions and leaves the cursor
-// alone. Images break byte-for-byte reproducibility when two of the same
-// width are registered (fpdf writes them in map order).
+// code, links, lines); such drawing uses absolute positions and leaves the
+// cursor alone. Text is drawn and measured through the Document (TextAt,
+// StringWidth, Fit), never through fpdf: the Document embeds the font
+// itself (see NewDocument), and fpdf knows only a placeholder for it.
+// Images break byte-for-byte reproducibility when two of the same width
+// are registered (fpdf writes them in map order). Internal links and
+// bookmarks do not survive Flush.
 type Document struct {
-	d      *fpdf.Fpdf
+	d      *fpdf.Fpdf // the pages since the last Flush
 	opt    Options
 	margin float64
 	y      float64 // the cursor: top of the next block
 	fresh  bool    // nothing drawn below the top margin of this page yet
+	face   *face
+	chars  *charset // the characters drawn, embedded by Write
+	buf    []byte
+	file   *file // the pages flushed, compressed
+	pages  int   // how many
+	err    error
 }
 
-// NewDocument returns an empty document (New: A4 portrait, mm, the embedded
-// font at BodySize) with o applied.
+// NewDocument returns an empty document (A4 portrait, mm, the embedded font
+// at BodySize, no automatic page breaks) with o applied.
+//
+// The font is read once per process, not by fpdf for every document (which
+// took most of a one-page invoice's time): fpdf draws the Document's text
+// in a placeholder font, as the codes of the characters the Document gives
+// it, and Write replaces the placeholder with a subset of the font made of
+// the characters drawn.
 func NewDocument(o Options) *Document {
 	margin := o.Margin
 	if margin <= 0 {
 		margin = 15
 	}
-	doc := &Document{d: New(margin), opt: o, margin: margin}
-	doc.d.SetCatalogSort(true)
-	doc.d.SetFontSize(BodySize)
-	if o.Title != "" {
-		doc.d.SetTitle(o.Title, true)
+	f, err := ipaexFace()
+	if err != nil {
+		panic("pdf: the embedded font: " + err.Error())
 	}
+	doc := &Document{opt: o, margin: margin, face: f, chars: newCharset(f), file: newFile()}
+	doc.d = doc.newFpdf(nil)
 	return doc
 }
 
+// newFpdf returns an fpdf document for the Document's pages, in the state
+// that previous (the one flushed, if any) was left in.
+func (doc *Document) newFpdf(previous *fpdf.Fpdf) *fpdf.Fpdf {
+	d := fpdf.New("P", "mm", "A4", "")
+	d.SetFont(placeholderFont, "", BodySize)
+	d.SetMargins(doc.margin, doc.margin, doc.margin)
+	d.SetAutoPageBreak(false, doc.margin)
+	d.SetCreator("Partner Portal", true)
+	d.SetCatalogSort(true)
+	if doc.opt.Title != "" {
+		d.SetTitle(doc.opt.Title, true)
+	}
+	if previous != nil {
+		size, _ := previous.GetFontSize()
+		d.SetFontSize(size)
+		d.SetTextColor(previous.GetTextColor())
+		d.SetFillColor(previous.GetFillColor())
+		d.SetDrawColor(previous.GetDrawColor())
+		d.SetLineWidth(previous.GetLineWidth())
+		d.SetLineCapStyle(previous.GetLineCapStyle())
+		d.SetLineJoinStyle(previous.GetLineJoinStyle())
+	}
+	if doc.err != nil {
+		d.SetError(doc.err)
+	}
+	return d
+}
+
+// placeholderFont is the core font that stands for the Document's font in
+// fpdf, and placeholderObject the end of the object fpdf writes for it
+// (after its number), which the file replaces with the embedded font.
+const placeholderFont = "ZapfDingbats"
+
+var placeholderObject = []byte("<</Type /Font\n/BaseFont /ZapfDingbats\n/Subtype /Type1\n>>\nendobj\n")
+
+// TextAt draws text with its baseline at x, y (mm), in the current font
+// size and text colour.
+func (doc *Document) TextAt(x, y float64, text string) {
+	doc.buf = doc.chars.encode(doc.buf[:0], text)
+	doc.d.Text(x, y, string(doc.buf))
+}
+
+// StringWidth is the width of text in mm at the current font size.
+func (doc *Document) StringWidth(text string) float64 {
+	_, size := doc.d.GetFontSize()
+	return float64(doc.face.units(text)) * size / 1000
+}
+
+// Fit is the package's Fit for the Document: the largest font size ≤ size
+// (and ≥ min), in steps of half a point, at which text fits in width; it
+// leaves the font at that size (at the last size tried when none fits).
+func (doc *Document) Fit(text string, width, size, min float64) float64 {
+	fit, set := fitSize(doc.face.units(text), doc.d.GetConversionRatio(), width, size, min)
+	if set != 0 {
+		doc.size(set)
+	}
+	return fit
+}
+
+// SetFontSize sets the font size in points, unless it is so already.
+func (doc *Document) SetFontSize(pt float64) { doc.size(pt) }
+
+// wrap is Wrap in the Document's font at the current size.
+func (doc *Document) wrap(text string, width float64) []string {
+	return wrap(doc.StringWidth, text, width)
+}
+
 // Fpdf returns the underlying fpdf document, for drawing at absolute
-// positions what the blocks do not cover.
+// positions what the blocks do not cover (not text: see TextAt). It is
+// another one after Flush.
 func (doc *Document) Fpdf() *fpdf.Fpdf { return doc.d }
 
 // Left is the left edge of the content in mm.
@@ -128,32 +212,83 @@ func (doc *Document) Need(height float64) bool {
 	return true
 }
 
-// Write finishes the document and writes it to w through Output: it goes
-// back to every page to print the footer, the page number out of the
-// total and the stamp, and sets the file dates. Call it once, last.
+// Flush compresses the pages drawn so far into the document and frees
+// what fpdf keeps of them (their uncompressed contents, images and links,
+// and the whole uncompressed document it builds to write them), so that a
+// document of many pages (an order's vouchers) takes the memory of the
+// compressed document, not of fpdf's. Their footers and stamps are drawn
+// now. The next block starts a new page, and Fpdf returns another fpdf
+// document. A document with page numbers cannot flush (the total is not
+// known yet); nor do internal links or bookmarks survive it.
+func (doc *Document) Flush() {
+	if doc.d.Err() || doc.d.PageCount() == 0 {
+		return
+	}
+	if doc.opt.PageNumbers {
+		doc.d.SetErrorf("pdf: a document with page numbers cannot flush")
+		return
+	}
+	doc.decorate(doc.d.PageCount())
+	d := doc.d
+	doc.d = doc.newFpdf(d)
+	if err := doc.segment(d, false); err != nil {
+		doc.err = err
+		doc.d.SetError(err)
+	}
+	doc.y, doc.fresh = doc.margin, true
+}
+
+// Write finishes the document and writes it to w: it goes back to every
+// page (since the last Flush) to print the footer, the page number out of
+// the total and the stamp, sets the file dates and writes the file (see
+// file). Call it once, last.
 func (doc *Document) Write(w io.Writer) error {
 	d := doc.d
-	if d.PageCount() == 0 {
+	if d.PageCount() == 0 && doc.pages == 0 {
 		doc.AddPage()
 	}
-	if doc.opt.Footer != "" || doc.opt.PageNumbers || doc.opt.Stamp != "" {
-		n := d.PageCount()
-		for p := 1; p <= n; p++ {
-			d.SetPage(p)
-			doc.footer(p, n)
-			if doc.opt.Stamp != "" {
-				doc.Stamp(doc.opt.Stamp)
-			}
-		}
-		d.SetPage(n)
-	}
+	doc.decorate(doc.pages + d.PageCount())
 	date := doc.opt.Date
 	if date.IsZero() {
 		date = fixedDate
 	}
 	d.SetCreationDate(date.In(clock.Tokyo))
 	d.SetModificationDate(date.In(clock.Tokyo))
-	return Output(d, w)
+	if err := doc.segment(d, true); err != nil {
+		return err
+	}
+	return doc.file.writeTo(w)
+}
+
+// decorate draws the footer and the stamp on the pages since the last
+// Flush, of total pages in all.
+func (doc *Document) decorate(total int) {
+	d := doc.d
+	if n := d.PageCount(); n > 0 && (doc.opt.Footer != "" || doc.opt.PageNumbers || doc.opt.Stamp != "") {
+		for p := 1; p <= n; p++ {
+			d.SetPage(p)
+			doc.footer(doc.pages+p, total)
+			if doc.opt.Stamp != "" {
+				doc.Stamp(doc.opt.Stamp)
+			}
+		}
+		d.SetPage(n)
+	}
+}
+
+// segment adds d's pages, the pages since the last Flush, to the file (the
+// last segment finishes it).
+func (doc *Document) segment(d *fpdf.Fpdf, last bool) error {
+	if doc.err != nil {
+		return doc.err
+	}
+	n := d.PageCount()
+	raw, err := uncompressed(d)
+	if err != nil {
+		return err
+	}
+	doc.pages += n
+	return doc.file.segment(raw, last, last && n == 0, doc.chars)
 }
 
 // footer prints the footer text and "page / pages" in the bottom margin of
@@ -167,16 +302,16 @@ func (doc *Document) footer(page, pages int) {
 	}
 	d := doc.d
 	d.TransformBegin()
-	d.SetFont(Font, "", 8)
+	d.SetFontSize(8) // written even when it is the size already: see above
 	d.SetFillColor(255, 255, 255)
 	d.SetTextColor(100, 100, 100)
 	y := PageHeight - doc.margin/2
 	if doc.opt.Footer != "" {
-		d.Text(doc.Left(), y, doc.opt.Footer)
+		doc.TextAt(doc.Left(), y, doc.opt.Footer)
 	}
 	if doc.opt.PageNumbers {
 		s := strconv.Itoa(page) + " / " + strconv.Itoa(pages)
-		d.Text(doc.Left()+doc.Width()-d.GetStringWidth(s), y, s)
+		doc.TextAt(doc.Left()+doc.Width()-doc.StringWidth(s), y, s)
 	}
 	d.TransformEnd()
 }
@@ -199,10 +334,10 @@ func (doc *Document) Stamp(text string) {
 	d.TransformRotate(angle, cx, cy)
 	d.SetFillColor(255, 255, 255)
 	d.SetTextColor(255, 150, 150)
-	Fit(d, text, 0.55*math.Hypot(PageWidth, PageHeight), 110, 20)
+	doc.Fit(text, 0.55*math.Hypot(PageWidth, PageHeight), 110, 20)
 	_, em := d.GetFontSize()
 	d.RawWriteStr("/Span <</ActualText " + textString(text) + ">> BDC")
-	d.Text(cx-d.GetStringWidth(text)/2, cy+0.35*em, text)
+	doc.TextAt(cx-doc.StringWidth(text)/2, cy+0.35*em, text)
 	d.RawWriteStr("EMC")
 	d.TransformEnd()
 	d.SetAlpha(1, "Normal")

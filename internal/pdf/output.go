@@ -21,12 +21,43 @@ import (
 // each page's content stream is compressed on the way out and the
 // cross-reference table rewritten.
 func Output(d *fpdf.Fpdf, w io.Writer) error {
-	d.SetCompression(false)
-	var doc bytes.Buffer
-	if err := d.Output(&doc); err != nil {
+	doc, err := uncompressed(d)
+	if err != nil {
 		return err
 	}
-	return compressPages(doc.Bytes(), w)
+	return compressPages(doc, w)
+}
+
+// uncompressed closes d and returns its bytes, with compression off.
+func uncompressed(d *fpdf.Fpdf) ([]byte, error) {
+	d.SetCompression(false)
+	var doc capture
+	if err := d.Output(&doc); err != nil {
+		return nil, err
+	}
+	return doc.b, nil
+}
+
+// capture keeps what fpdf's Output writes. fpdf writes its whole document,
+// which it built in memory, in one Write: capture keeps that slice rather
+// than a copy of it (a copy was the size of the uncompressed document
+// again), and copies only if a second Write comes.
+type capture struct {
+	b     []byte
+	owned bool
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	switch {
+	case c.b == nil:
+		c.b = p
+	case !c.owned:
+		c.b = append(append(make([]byte, 0, len(c.b)+len(p)), c.b...), p...)
+		c.owned = true
+	default:
+		c.b = append(c.b, p...)
+	}
+	return len(p), nil
 }
 
 // object is one indirect object of the document: its number and where it

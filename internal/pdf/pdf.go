@@ -3,9 +3,13 @@
 // from plain strings: a header (title, addressee, issuer, fields), tables
 // that break pages and repeat their header row, totals, paragraphs, footers
 // with "n / total" page numbers, a diagonal 無効 / VOID stamp, and
-// reproducible bytes. Under it are the primitives: a new A4 document with
-// the embedded Japanese font (IPAexGothic, shipped unmodified with its
-// licence in fonts/, subset into each file), text that fits a width,
+// reproducible bytes. It embeds the Japanese font (IPAexGothic, shipped
+// unmodified with its licence in fonts/) itself: the font is read once per
+// process, and each file gets a subset of the glyphs it draws, without
+// their hinting instructions (font.go); fpdf lays out the pages. A long
+// document can Flush its pages into its compressed file as it goes (file.go).
+// Under it are the primitives, for a plain fpdf document with the font
+// that fpdf reads itself: a new A4 document, text that fits a width,
 // Japanese-aware line wrapping (fpdf's own wrapping drops a character at
 // each break), QR codes, and Output, which writes fpdf's document with
 // cheaper compression. It imports no domain package.
@@ -26,8 +30,9 @@ var ipaexGothic []byte
 // Font is the family name documents use.
 const Font = "IPAexGothic"
 
-// New returns an A4 portrait document in millimetres with the Japanese font
-// and the given margins, without automatic page breaks.
+// New returns an A4 portrait fpdf document in millimetres with the
+// Japanese font (read by fpdf, about 5 ms a document) and the given
+// margins, without automatic page breaks. Documents use NewDocument.
 func New(margin float64) *fpdf.Fpdf {
 	d := fpdf.New("P", "mm", "A4", "")
 	d.AddUTF8FontFromBytes(Font, "", ipaexGothic)
@@ -46,12 +51,17 @@ const noLineStart = "。、，．）」』】〕〉》ー・：；？！ぁぃ�
 // starting a line with closing punctuation or a small kana. Explicit new
 // lines are kept. No character is lost.
 func Wrap(d *fpdf.Fpdf, text string, width float64) []string {
-	if !strings.Contains(text, "\n") && d.GetStringWidth(text) <= width {
+	return wrap(d.GetStringWidth, text, width)
+}
+
+// wrap is Wrap with measure giving the width of a text.
+func wrap(measure func(string) float64, text string, width float64) []string {
+	if !strings.Contains(text, "\n") && measure(text) <= width {
 		return []string{text} // most texts fit: measured once
 	}
 	var out []string
 	for _, para := range splitLines(text) {
-		out = append(out, wrapParagraph(d, para, width)...)
+		out = append(out, wrapParagraph(measure, para, width)...)
 	}
 	return out
 }
@@ -68,11 +78,11 @@ func splitLines(s string) []string {
 	return append(out, s[start:])
 }
 
-func wrapParagraph(d *fpdf.Fpdf, para string, width float64) []string {
+func wrapParagraph(measure func(string) float64, para string, width float64) []string {
 	runes := []rune(para)
 	var lines []string
 	for len(runes) > 0 {
-		n := fitting(d, runes, width)
+		n := fitting(measure, runes, width)
 		if n < len(runes) {
 			n = breakPoint(runes, n)
 		}
@@ -91,8 +101,8 @@ func wrapParagraph(d *fpdf.Fpdf, para string, width float64) []string {
 // fitting is how many runes of rs fit in width (at least one): the
 // longest prefix no wider than width, found by bisection (a prefix is never
 // narrower than a shorter one).
-func fitting(d *fpdf.Fpdf, rs []rune, width float64) int {
-	n := sort.Search(len(rs), func(i int) bool { return d.GetStringWidth(string(rs[:i+1])) > width })
+func fitting(measure func(string) float64, rs []rune, width float64) int {
+	n := sort.Search(len(rs), func(i int) bool { return measure(string(rs[:i+1])) > width })
 	return max(1, n)
 }
 
@@ -118,19 +128,25 @@ func breakPoint(rs []rune, n int) int {
 // measured size by size, so that the page gets one font change, not one
 // per size tried.
 func Fit(d *fpdf.Fpdf, text string, width, size, min float64) float64 {
-	units, k := float64(d.GetStringSymbolWidth(text)), d.GetConversionRatio()
+	fit, set := fitSize(d.GetStringSymbolWidth(text), d.GetConversionRatio(), width, size, min)
+	if set != 0 {
+		d.SetFontSize(set)
+	}
+	return fit
+}
+
+// fitSize is Fit for a text units thousandths of an em wide in a document
+// of k points a unit: the size that fits, and the size to leave the font
+// at (0: leave it).
+func fitSize(units int, k, width, size, min float64) (fit, set float64) {
 	tried := 0.0
 	for ; size > min; size -= 0.5 {
 		tried = size
-		if units*(size/k)/1000 <= width { // GetStringWidth at size
-			d.SetFontSize(size)
-			return size
+		if float64(units)*(size/k)/1000 <= width { // GetStringWidth at size
+			return size, size
 		}
 	}
-	if tried != 0 {
-		d.SetFontSize(tried)
-	}
-	return min
+	return min, tried
 }
 
 // Paragraph writes text wrapped to width at x, advancing y by lineHeight

@@ -87,7 +87,7 @@ func TestWrapAndFitMatchTheirFirstVersions(t *testing.T) {
 		for _, width := range []float64{0.1, 5, 30, 47.5, 80, 122, 170} {
 			d.SetFontSize(9)
 			if rs := []rune(text); len(rs) > 0 {
-				if got, want := fitting(d, rs, width), linear(rs, width); got != want {
+				if got, want := fitting(d.GetStringWidth, rs, width), linear(rs, width); got != want {
 					t.Errorf("fitting %q in %v: %d, want %d", text, width, got, want)
 				}
 			}

@@ -158,10 +158,10 @@ func (t *Table) wrap(cells []string) int {
 // wrapCell appends text wrapped to width to lines: most cells fit on one
 // line, and are measured once.
 func (t *Table) wrapCell(lines []string, text string, width float64) []string {
-	if !strings.Contains(text, "\n") && t.doc.d.GetStringWidth(text) <= width {
+	if !strings.Contains(text, "\n") && t.doc.StringWidth(text) <= width {
 		return append(lines, text)
 	}
-	return append(lines, Wrap(t.doc.d, text, width)...)
+	return append(lines, t.doc.wrap(text, width)...)
 }
 
 // room is how many lines of a row fit under the cursor, under the header
@@ -220,18 +220,18 @@ func (t *Table) draw(start, end int) {
 
 // cells writes lines start to end of every wrapped cell of row from top.
 func (t *Table) cells(row [][]string, top float64, start, end int) {
-	d := t.doc.d
-	t.doc.size(t.style.Size)
+	doc := t.doc
+	doc.size(t.style.Size)
 	for i, lines := range row {
 		for j := start; j < min(end, len(lines)); j++ {
 			x := t.x[i] + padX
 			switch t.cols[i].Align {
 			case AlignRight:
-				x = t.x[i] + t.w[i] - padX - d.GetStringWidth(lines[j])
+				x = t.x[i] + t.w[i] - padX - doc.StringWidth(lines[j])
 			case AlignCenter:
-				x = t.x[i] + (t.w[i]-d.GetStringWidth(lines[j]))/2
+				x = t.x[i] + (t.w[i]-doc.StringWidth(lines[j]))/2
 			}
-			d.Text(x, baseline(top+padY+float64(j-start)*t.lh, t.style.Size), lines[j])
+			doc.TextAt(x, baseline(top+padY+float64(j-start)*t.lh, t.style.Size), lines[j])
 		}
 	}
 }
@@ -259,8 +259,8 @@ func (doc *Document) Totals(rows ...Total) {
 	for _, r := range rows {
 		size := totalSize(r)
 		doc.size(size)
-		lw = max(lw, d.GetStringWidth(r.Label)+2*padX)
-		vw = max(vw, d.GetStringWidth(r.Value)+2*padX)
+		lw = max(lw, doc.StringWidth(r.Label)+2*padX)
+		vw = max(vw, doc.StringWidth(r.Value)+2*padX)
 		h += lineHeight(size) + 2*padY
 	}
 	doc.Need(h)
@@ -277,8 +277,8 @@ func (doc *Document) Totals(rows ...Total) {
 		}
 		doc.ink(0)
 		doc.size(size)
-		d.Text(x+padX, baseline(y+padY, size), r.Label)
-		d.Text(right-padX-d.GetStringWidth(r.Value), baseline(y+padY, size), r.Value)
+		doc.TextAt(x+padX, baseline(y+padY, size), r.Label)
+		doc.TextAt(right-padX-doc.StringWidth(r.Value), baseline(y+padY, size), r.Value)
 		doc.pen(210, 0.1)
 		d.Line(x, y+rh, right, y+rh)
 		doc.SetY(y + rh)

@@ -62,6 +62,48 @@ func TestVoucherPDFReadsAsBefore(t *testing.T) {
 	}
 }
 
+// TestManyVouchersReadAsBefore: an order of more vouchers than a flush
+// takes (its pages compressed into the document every flushPages pages)
+// reads page for page like the reference, every page with its QR code; a
+// void code late in the order is stamped, and only it.
+func TestManyVouchersReadAsBefore(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := catalog.Product{Code: "ssl_global_server_id", NameJA: "デジサート グローバル・サーバID", NameEN: "DigiCert Global Server ID"}
+	var codes []voucher.Code
+	for i := range 130 {
+		codes = append(codes, voucher.Code{ID: int64(i + 1), Code: fmt.Sprintf("ABCDEFGHIJKLMNOPQRSTUVWXYZ%06d", i), Status: voucher.CodeActive,
+			Product: p, Years: 1 + i%3, FQDNs: i % 5, ExpiresOn: time.Date(2027, 11, 25, 0, 0, 0, 0, time.UTC)})
+	}
+	l := b.Localizer("ja")
+	var got, want bytes.Buffer
+	if err := voucher.WritePDF(&got, codes, demo.Operator, l, "https://portal.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := referencePDF(&want, codes, demo.Operator, l, "https://portal.example"); err != nil {
+		t.Fatal(err)
+	}
+	g, w := pdfPages(t, got.Bytes()), pdfPages(t, want.Bytes())
+	if len(g) != len(codes) || strings.Join(g, "\f") != strings.Join(w, "\f") {
+		t.Fatalf("%d pages, the reference %d; the text differs", len(g), len(w))
+	}
+	if n := bytes.Count(got.Bytes(), []byte("/Subtype /Image")); n != len(codes) {
+		t.Errorf("%d QR images, want %d", n, len(codes))
+	}
+	codes[120].Status = voucher.CodeCancelled
+	var void bytes.Buffer
+	if err := voucher.WritePDF(&void, codes, demo.Operator, l, "https://portal.example"); err != nil {
+		t.Fatal(err)
+	}
+	for i, page := range pdfPages(t, void.Bytes()) {
+		if stamped := strings.Contains(page, "無効 / VOID"); stamped != (i == 120) {
+			t.Errorf("page %d: stamped %v", i+1, stamped)
+		}
+	}
+}
+
 // TestVoucherPDFGivesTheEndUserSupportContacts: a voucher goes to the end
 // user, so it prints the operator's support numbers and contact page (and
 // hours, when set, in the voucher's language) as the manual's voucher does,
