@@ -36,9 +36,11 @@ check: ## fail if gofmt, go vet or templ generation would change anything
 # templ_sums lists a checksum of every generated view.
 templ_sums = find . \( -path ./.git -o -path ./.data -o -path ./tmp -o -path ./bin \) -prune -o -name '*_templ.go' -print | LC_ALL=C sort | xargs -r sha256sum
 
-bench: ## the benchmarks (voucher domain, API vs form order) and the order-list load test against a real PostgreSQL (about 5 minutes; seeds 1,000,000 codes)
+bench: ## the benchmarks (voucher domain, PDFs, ledger figures, API vs form order) and the order-list load test against a real PostgreSQL (about 5 minutes; seeds 1,000,000 codes)
 	@url="$${TEST_DATABASE_URL:-$$($(GO) run ./cmd/portal devdb)}" && \
 	TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./internal/voucher/ && \
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/pdf/ && \
+	TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench 'PDF$$|Figures|HistoryFirstPage' -benchmem ./internal/billing/ ./internal/ledger/ && \
 	TEST_DATABASE_URL="$$url" PORTAL_SKIP_BROWSER=1 $(GO) test -run '^$$' -bench APIOrderOneCode -benchtime 300x ./web/ && \
 	TEST_DATABASE_URL="$$url" $(GO) run ./bench/loadtest -c 20 -d 20s -wrk
 
