@@ -184,6 +184,12 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 		t.Errorf("the partner's list lacks the order: %q", row)
 	}
 	env.AssertOtherPartnerGets404(t, "acme-admin", "/certificates/"+m[1])
+	var used struct{ Codes []map[string]any }
+	call(t, env, "GET", "/voucher/download/used-codes", apiKey(t, env, "acme-admin", "acme-admin"), nil).decode(t, &used)
+	if len(used.Codes) != 1 || used.Codes[0]["cert_common_name"] != "example.jp" || used.Codes[0]["certificate_order_id"] != m[1] ||
+		used.Codes[0]["cert_organization"] != "Example KK" || used.Codes[0]["cert_validity_end_date"] == "" || used.Codes[0]["order_valid_till"] == nil {
+		t.Errorf("the API's used code: %v", used.Codes)
+	}
 	if res := acme.PostForm("/certificates/"+m[1]+"/cancel", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("partner cancel: %d", res.Status)
 	}

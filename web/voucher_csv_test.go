@@ -6,11 +6,15 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/webtest"
 )
@@ -129,4 +133,59 @@ func TestAFailingCSVExportServesTheErrorPage(t *testing.T) {
 	breakColumn("voucher_orders", "memo")
 	failing("/finance/vouchers.csv")
 	failing("/finance/vouchers.csv?encoding=sjis&customer=x")
+}
+
+// TestVoucherUsedCodesCSVShowsTheCertificates: the used-codes CSV (V-5 d) fills
+// the certificate columns from each code's certificate request; a code
+// redeemed again after a cancelled request has the new request's.
+func TestVoucherUsedCodesCSVShowsTheCertificates(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	order := placeOrder(t, c, [4]string{"1:1", "2", "1", "0"})
+	id, _ := strconv.ParseInt(order[strings.LastIndex(order, "/")+1:], 10, 64)
+	ctx := context.Background()
+	codes, err := env.App.Vouchers.Codes(ctx, 1, id)
+	if err != nil || len(codes) != 2 {
+		t.Fatalf("%d codes, %v", len(codes), err)
+	}
+	now := env.App.Clock.Now().Truncate(time.Second)
+	use := func(code int64, at time.Time) {
+		t.Helper()
+		if err := env.App.Vouchers.Use(ctx, env.App.Pool, code, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	issued, requested := now.Add(-20*time.Hour), now.Add(-24*time.Hour)
+	use(codes[0].ID, requested)
+	first := voucherCertRequest(t, env, codes[0].ID, "issued", "www.example.jp", "Example 株式会社", requested, &issued)
+	old := now.Add(-240 * time.Hour)
+	use(codes[1].ID, old)
+	voucherCertRequest(t, env, codes[1].ID, "cancelled", "old.example.jp", "Old Org", old, &old)
+	if _, err := env.App.Pool.Exec(ctx, `UPDATE voucher_codes SET status = 'active', used_at = NULL WHERE id = $1`, codes[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	use(codes[1].ID, now.Add(-time.Hour))
+	again := voucherCertRequest(t, env, codes[1].ID, "pending", "new.example.jp", "", now.Add(-time.Hour), nil)
+
+	rows := readCSV(t, c.Get("/finance/codes/used.csv").Body)
+	if len(rows) != 3 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	col := func(row []string, name string) string { return row[slices.Index(voucher.CodeColumns, name)] }
+	stamp := func(t time.Time) string { return t.In(clock.Tokyo).Format(time.RFC3339) }
+	day := func(t time.Time) string { return t.In(clock.Tokyo).Format(time.DateOnly) }
+	want := [][]string{
+		{strconv.FormatInt(codes[0].ID, 10), stamp(requested), stamp(issued), stamp(issued.AddDate(1, 0, 0)), "Example 株式会社", "www.example.jp",
+			strconv.FormatInt(first, 10), day(issued), day(issued.AddDate(1, 0, 0))},
+		{strconv.FormatInt(codes[1].ID, 10), stamp(now.Add(-time.Hour)), "", "", "", "new.example.jp", strconv.FormatInt(again, 10), "", ""},
+	}
+	names := []string{"id", "cert_request_date", "cert_validity_start_date", "cert_validity_end_date", "cert_organization",
+		"cert_common_name", "certificate_order_id", "order_valid_from", "order_valid_till"}
+	for i, w := range want {
+		for j, name := range names {
+			if got := col(rows[i+1], name); got != w[j] {
+				t.Errorf("code %s: %s = %q, want %q", w[0], name, got, w[j])
+			}
+		}
+	}
 }

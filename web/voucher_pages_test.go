@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -130,4 +132,113 @@ func notAPrefix(all []voucher.Code) string {
 		}
 	}
 	return "2222222222"
+}
+
+// voucherCertRequest writes a certificate order made with voucher code
+// code (the certificate domain's rows, in SQL) and, when issued is set,
+// its certificate valid from issued for a year; it returns the order's id.
+func voucherCertRequest(t *testing.T, env *webtest.Env, code int64, status, commonName, organization string, requested time.Time, issued *time.Time) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var sub int64
+	if err := env.App.Pool.QueryRow(ctx, `INSERT INTO subscribers (email, display_name, password_hash, language, created_at)
+		VALUES ('voucher-page-' || (SELECT count(*) FROM subscribers) || '@example.jp', 'End User', 'x', 'en', now()) RETURNING id`).Scan(&sub); err != nil {
+		t.Fatal(err)
+	}
+	var plan *time.Time
+	if issued != nil {
+		end := issued.AddDate(1, 0, 0)
+		plan = &end
+	}
+	var id int64
+	if err := env.App.Pool.QueryRow(ctx, `INSERT INTO certificate_orders (partner_id, group_id, subscriber_id, voucher_code_id, product_id,
+			years, fqdns, wildcards, common_name, names, csr_pem, key_name, organization, status, requested_at, decided_at, plan_ends_at)
+		SELECT c.partner_id, o.group_id, $2, c.id, l.product_id, l.years, l.fqdns, l.wildcards, $3, ARRAY[$3], 'csr', 'RSA 2048', $4, $5, $6, $7, $8
+		FROM voucher_codes c JOIN voucher_order_lines l ON l.order_id = c.order_id AND l.line_no = c.line_no
+		JOIN voucher_orders o ON o.id = c.order_id WHERE c.id = $1 RETURNING id`,
+		code, sub, commonName, organization, status, requested, issued, plan).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if issued != nil {
+		if _, err := env.App.Pool.Exec(ctx, `INSERT INTO certificates (order_id, serial, der, not_before, not_after, issued_at)
+			VALUES ($1, to_hex($1::bigint), '\x00', $2, $3, $2)`, id, *issued, *plan); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
+// TestVoucherOrderPageShowsTheCodesCertificates: the order page's codes table
+// shows, for a Used code, the day it was used and its certificate: common
+// name, organization and validity, or that it waits for validation; a
+// code redeemed again after a cancelled request shows the new request.
+func TestVoucherOrderPageShowsTheCodesCertificates(t *testing.T) {
+	env := webtest.Start(t)
+	c := env.Login(t, "acme-admin")
+	order := placeOrder(t, c, [4]string{"1:1", "4", "1", "0"})
+	id, _ := strconv.ParseInt(order[strings.LastIndex(order, "/")+1:], 10, 64)
+	ctx := context.Background()
+	codes, err := env.App.Vouchers.Codes(ctx, 1, id)
+	if err != nil || len(codes) != 4 {
+		t.Fatalf("%d codes, %v", len(codes), err)
+	}
+	now := env.App.Clock.Now().Truncate(time.Second)
+	use := func(code int64, at time.Time) {
+		t.Helper()
+		if err := env.App.Vouchers.Use(ctx, env.App.Pool, code, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	issuedAt := now.Add(-20 * time.Hour)
+	use(codes[0].ID, now.Add(-24*time.Hour))
+	voucherCertRequest(t, env, codes[0].ID, "issued", "www.example.jp", "Example KK", now.Add(-24*time.Hour), &issuedAt)
+
+	firstAt := now.Add(-240 * time.Hour)
+	use(codes[1].ID, firstAt)
+	voucherCertRequest(t, env, codes[1].ID, "cancelled", "old.example.jp", "Old Org", firstAt, &firstAt)
+	if _, err := env.App.Pool.Exec(ctx, `UPDATE voucher_codes SET status = 'active', used_at = NULL WHERE id = $1`, codes[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	use(codes[1].ID, now.Add(-2*time.Hour))
+	voucherCertRequest(t, env, codes[1].ID, "issued", "new.example.jp", "New Org", now.Add(-2*time.Hour), &issuedAt)
+
+	use(codes[2].ID, now.Add(-time.Hour))
+	voucherCertRequest(t, env, codes[2].ID, "pending", "wait.example.jp", "", now.Add(-time.Hour), nil)
+
+	page := c.Get(order)
+	cell := func(code int64) string {
+		return strings.Join(strings.Fields(page.Doc.Find(fmt.Sprintf("#code-%d td.certificate", code)).Text()), " ")
+	}
+	if got := page.Doc.Find("#codes thead th").Eq(7).Text(); got != "Certificate" {
+		t.Errorf("column %q", got)
+	}
+	date := func(t time.Time) string { return env.App.I18n.Localizer("en").Date(t) }
+	for _, want := range []string{"Used on " + date(now.Add(-24*time.Hour)), "Common name: www.example.jp", "Organization: Example KK",
+		"Valid " + date(issuedAt) + " – " + date(issuedAt.AddDate(1, 0, 0))} {
+		if !strings.Contains(cell(codes[0].ID), want) {
+			t.Errorf("issued code: %q lacks %q", cell(codes[0].ID), want)
+		}
+	}
+	if got := cell(codes[1].ID); !strings.Contains(got, "new.example.jp") || !strings.Contains(got, "New Org") ||
+		strings.Contains(got, "old.example.jp") || strings.Contains(got, "cancelled") {
+		t.Errorf("redeemed again: %q", got)
+	}
+	if got := cell(codes[2].ID); !strings.Contains(got, "wait.example.jp") || !strings.Contains(got, "Waiting for validation") ||
+		strings.Contains(got, "Valid ") || strings.Contains(got, "Organization") {
+		t.Errorf("pending: %q", got)
+	}
+	if got := cell(codes[3].ID); got != "" {
+		t.Errorf("an Active code shows %q", got)
+	}
+
+	// In Japanese.
+	c.PostForm("/language", map[string][]string{"lang": {"ja"}})
+	page = c.Get(order)
+	if got := cell(codes[0].ID); !strings.Contains(got, "コモンネーム: www.example.jp") ||
+		!strings.Contains(got, "有効期間: "+env.App.I18n.Localizer("ja").Date(issuedAt)) {
+		t.Errorf("Japanese: %q", got)
+	}
+	if got := cell(codes[2].ID); !strings.Contains(got, "審査待ち") {
+		t.Errorf("Japanese pending: %q", got)
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/ccp-partner/portal/internal/clock"
 	"github.com/ccp-partner/portal/internal/csvout"
 	"github.com/ccp-partner/portal/internal/postgres"
 )
@@ -91,12 +92,18 @@ const codesPerBatch = 5000
 // writeCodes streams the codes that where selects (args bind $1…), in id
 // order, a batch at a time inside one read-only snapshot: a batch reads
 // only the codes (keyset on the id, so every batch is an index range scan
-// whatever the table's statistics say), and what they were ordered for is
-// read once per order line and kept in a small cache. Memory stays
-// constant however many codes there are.
+// whatever the table's statistics say), what they were ordered for is
+// read once per order line and kept in a small cache, and the certificate
+// orders of the batch's Used codes are read in one more query
+// (readCertificates). Memory stays constant however many codes there are.
 func (s *Service) writeCodes(ctx context.Context, w io.Writer, lang string, enc Encoding, where string, args ...any) error {
 	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		if _, err := q.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
+			return err
+		}
+		// Many short index-driven queries: compiling one (JIT, when a
+		// batch's estimate crosses jit_above_cost) costs more than it runs.
+		if _, err := q.Exec(ctx, `SET LOCAL jit = off`); err != nil {
 			return err
 		}
 		r := codeReader{q: q, lang: lang, where: where, args: args, lines: map[lineKey]*csvLine{}}
@@ -113,7 +120,7 @@ func (s *Service) writeCodes(ctx context.Context, w io.Writer, lang string, enc 
 		cutoff := expiryCutoff(s.Clock.Now())
 		for {
 			for i := range r.codes {
-				if err := writeCode(out, &r.codes[i], r.text, cutoff); err != nil {
+				if err := writeCode(out, &r.codes[i], r.certs, r.text, cutoff); err != nil {
 					return err
 				}
 			}
@@ -137,6 +144,17 @@ type csvCode struct {
 	usedAt                   pgtype.Timestamptz
 	createdAt                time.Time
 	line                     *csvLine
+	cert                     int32 // 1 + its index in the batch's certificates; 0: none
+}
+
+// csvCert is a Used code's counting certificate order (as certJoin picks
+// it) with its newest certificate; its common name is the batch's
+// text[name:nameEnd], its organization text[nameEnd:orgEnd]. The zero
+// csvCert (noCert) stands for a code without one.
+type csvCert struct {
+	order                                            int64
+	requested, notBefore, notAfter, validFrom, until pgtype.Timestamptz
+	name, nameEnd, orgEnd                            int
 }
 
 // csvLine is what an order line's codes were ordered for.
@@ -164,6 +182,8 @@ type codeReader struct {
 	codes       []csvCode
 	text        []byte
 	lines       map[lineKey]*csvLine
+	used        []int64   // the batch's Used codes
+	certs       []csvCert // their certificate orders
 }
 
 // next reads the batch after the current one, and the lines it needs.
@@ -185,6 +205,7 @@ func (r *codeReader) next(ctx context.Context) error {
 	var orders []int64
 	var code, status pgtype.DriverBytes
 	var c csvCode // scanned into, then copied: one allocation per batch, not per row
+	r.used, r.certs = r.used[:0], r.certs[:0]
 	for rows.Next() {
 		if err := rows.Scan(&c.id, &c.key.order, &c.key.line, &code, &status, &c.usedAt, &c.createdAt); err != nil {
 			rows.Close()
@@ -195,6 +216,9 @@ func (r *codeReader) next(ctx context.Context) error {
 		c.codeEnd = len(r.text)
 		r.text = append(r.text, status...)
 		c.stateEnd = len(r.text)
+		if string(status) == CodeUsed {
+			r.used = append(r.used, c.id)
+		}
 		if _, ok := r.lines[c.key]; !ok {
 			r.lines[c.key] = nil
 			if len(orders) == 0 || orders[len(orders)-1] != c.key.order {
@@ -215,7 +239,65 @@ func (r *codeReader) next(ctx context.Context) error {
 			return fmt.Errorf("voucher: code %d has no order line", c.id)
 		}
 	}
-	return nil
+	return r.readCertificates(ctx)
+}
+
+// csvCertificates reads the counting certificate order of each Used code
+// of $1 (ascending ids, the first $2 and the last $3), as certJoin picks
+// it, with its newest certificate, in code id order: the orders of the
+// batch's codes are one index scan of certificate_orders_code (the range
+// keeps the planner on the index however large the batch is against the
+// table), sorted by code; each picked order's newest certificate and first
+// issuance are two short index scans of certificates_order. The
+// voucher_code_id condition keeps another partner's orders out: the ids
+// are the partner's codes.
+const csvCertificates = `SELECT co.voucher_code_id, co.id, co.requested_at, crt.not_before, crt.not_after, ` + certValidFrom + `,
+		co.plan_ends_at, co.common_name, co.organization
+	FROM (SELECT DISTINCT ON (co.voucher_code_id) co.voucher_code_id, co.id, co.requested_at, co.common_name, co.organization,
+			co.decided_at, co.plan_ends_at
+		FROM certificate_orders co WHERE co.voucher_code_id = ANY ($1) AND co.voucher_code_id BETWEEN $2 AND $3
+		ORDER BY co.voucher_code_id, co.status IN ('pending', 'issued') DESC, co.id DESC) co
+	LEFT JOIN LATERAL (SELECT crt.not_before, crt.not_after
+		FROM certificates crt WHERE crt.order_id = co.id ORDER BY crt.id DESC LIMIT 1) crt ON true
+	ORDER BY co.voucher_code_id`
+
+// readCertificates gives the batch's Used codes (r.used) their
+// certificate orders (csvCertificates): one query a batch, whose rows come
+// in code id order like the batch, so that each finds its code by walking
+// forward.
+func (r *codeReader) readCertificates(ctx context.Context) error {
+	if len(r.used) == 0 {
+		return nil
+	}
+	rows, err := r.q.Query(ctx, csvCertificates, r.used, r.used[0], r.used[len(r.used)-1])
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var codeID int64
+	var name, org pgtype.DriverBytes
+	i := 0
+	for rows.Next() {
+		var cert csvCert
+		if err := rows.Scan(&codeID, &cert.order, &cert.requested, &cert.notBefore, &cert.notAfter, &cert.validFrom, &cert.until,
+			&name, &org); err != nil {
+			return err
+		}
+		for i < len(r.codes) && r.codes[i].id != codeID {
+			i++
+		}
+		if i == len(r.codes) {
+			return fmt.Errorf("voucher: certificate order %d of code %d out of order", cert.order, codeID)
+		}
+		cert.name = len(r.text)
+		r.text = append(r.text, name...)
+		cert.nameEnd = len(r.text)
+		r.text = append(r.text, org...)
+		cert.orgEnd = len(r.text)
+		r.certs = append(r.certs, cert)
+		r.codes[i].cert = int32(len(r.certs))
+	}
+	return rows.Err()
 }
 
 // readLines caches the lines of orders (ids that came from the partner's codes).
@@ -248,10 +330,15 @@ func (r *codeReader) readLines(ctx context.Context, orders []int64) error {
 
 // code writes one code in the manual's columns. The certificate columns
 // (cert_* and certificate_order_id, order_valid_from, order_valid_till,
-// server_licenses) are empty for a code that was not used: no certificate
-// was requested with it. A used code has its request date; the rest of
-// its certificate columns wait for certificate requests (a later release).
-func writeCode(c *csvout.Writer, r *csvCode, text []byte, cutoff time.Time) error {
+// server_licenses) are empty for a code that is not Used: no certificate
+// was requested with it (or its request was cancelled and gave the code
+// back). A Used code has those of its counting certificate order:
+// the request date, the newest certificate's validity, the names, the
+// order's id, and the order's plan from its first issuance to its end
+// (empty while the request waits for validation). A code Used without a
+// certificate order has its use as request date and its voucher order's
+// date and expiry as order_valid_from and order_valid_till.
+func writeCode(c *csvout.Writer, r *csvCode, certs []csvCert, text []byte, cutoff time.Time) error {
 	l := r.line
 	c.Int(r.id)
 	c.Bytes(text[r.start:r.codeEnd])
@@ -274,21 +361,66 @@ func writeCode(c *csvout.Writer, r *csvCode, text []byte, cutoff time.Time) erro
 	c.Timestamp(r.createdAt)
 	c.Int(r.key.order)
 	used := string(status) == CodeUsed
-	if used && r.usedAt.Valid {
-		c.Timestamp(r.usedAt.Time)
+	var cert *csvCert
+	if r.cert > 0 {
+		cert = &certs[r.cert-1]
 	} else {
-		c.Text("")
+		cert = &noCert
 	}
-	c.Empty(5) // cert_validity_start_date … certificate_order_id
-	c.Date(l.expiresOn)
 	if !used {
+		c.Empty(6) // cert_request_date … certificate_order_id
+		c.Date(l.expiresOn)
 		c.Empty(3) // order_valid_from, order_valid_till, server_licenses
 		return c.End()
 	}
-	c.Date(l.ordered)
+	switch {
+	case cert.order != 0 && cert.requested.Valid:
+		c.Timestamp(cert.requested.Time)
+	case r.usedAt.Valid:
+		c.Timestamp(r.usedAt.Time)
+	default:
+		c.Empty(1)
+	}
+	timestamp(c, cert.notBefore)
+	timestamp(c, cert.notAfter)
+	c.Bytes(text[cert.nameEnd:cert.orgEnd])
+	c.Bytes(text[cert.name:cert.nameEnd])
+	if cert.order != 0 {
+		c.Int(cert.order)
+	} else {
+		c.Empty(1)
+	}
 	c.Date(l.expiresOn)
+	if cert.order != 0 {
+		day(c, cert.validFrom)
+		day(c, cert.until)
+	} else {
+		c.Date(l.ordered)
+		c.Date(l.expiresOn)
+	}
 	c.Text("1")
 	return c.End()
+}
+
+// noCert is the certificate order of a code that has none.
+var noCert csvCert
+
+// timestamp writes t as csvout.Timestamp does, or an empty cell for NULL.
+func timestamp(c *csvout.Writer, t pgtype.Timestamptz) {
+	if t.Valid {
+		c.Timestamp(t.Time)
+	} else {
+		c.Empty(1)
+	}
+}
+
+// day writes t's calendar day in Japan time, or an empty cell for NULL.
+func day(c *csvout.Writer, t pgtype.Timestamptz) {
+	if t.Valid {
+		c.Date(t.Time.In(clock.Tokyo))
+	} else {
+		c.Empty(1)
+	}
 }
 
 func statusLabel(s string) string {

@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,6 +49,19 @@ func TestCSVBytesMatchTheReference(t *testing.T) {
 	mustExec(t, e, `UPDATE voucher_codes SET status = 'used', used_at = now() - interval '1 day' WHERE id % 3 = 0`)
 	mustExec(t, e, `UPDATE voucher_codes SET status = 'cancelled' WHERE id % 7 = 0`)
 	mustExec(t, e, `UPDATE voucher_orders SET expires_on = current_date - 5, order_date = '2024-02-29' WHERE id = $1`, ids[1])
+	// Certificate orders: every Used code has some (seedCertificates), with
+	// names that need care; an Active code has a cancelled one, which
+	// gave it back; one Used code has none.
+	seedCertificates(t, e)
+	for i, s := range tricky {
+		mustExec(t, e, `UPDATE certificate_orders SET organization = $2, common_name = $3 WHERE id % 11 = $1`, i, s, tricky[len(tricky)-1-i])
+	}
+	mustExec(t, e, `UPDATE certificate_orders SET status = 'cancelled', cancelled_at = requested_at
+		WHERE voucher_code_id IN (SELECT id FROM voucher_codes WHERE id % 17 = 0 AND status = 'used')`)
+	mustExec(t, e, `UPDATE voucher_codes SET status = 'active', used_at = NULL WHERE id % 17 = 0 AND status = 'used'`)
+	mustExec(t, e, `DELETE FROM certificates WHERE order_id IN (SELECT co.id FROM certificate_orders co JOIN voucher_codes c ON c.id = co.voucher_code_id
+		WHERE c.id = (SELECT min(id) FROM voucher_codes WHERE status = 'used'))`)
+	mustExec(t, e, `DELETE FROM certificate_orders WHERE voucher_code_id = (SELECT min(id) FROM voucher_codes WHERE status = 'used')`)
 	type export struct {
 		name      string
 		got, want func(w io.Writer, lang string, enc voucher.Encoding) error
@@ -197,12 +212,24 @@ func referenceOrders(ctx context.Context, e *env, w io.Writer, enc voucher.Encod
 	return out.close()
 }
 
+// referenceCodes writes a codes CSV. A Used code's certificate columns
+// come from its counting certificate order: the live one (pending or
+// issued), else the newest; its newest certificate, and its oldest for the
+// first issuance (else the approval, when it has a plan).
 func referenceCodes(ctx context.Context, e *env, w io.Writer, lang string, enc voucher.Encoding, where string, args ...any) error {
 	rows, err := e.pool.Query(ctx, `SELECT c.id, c.order_id, c.code, c.status, c.used_at, c.created_at, p.name_ja, p.name_en,
-		l.years, l.fqdns, l.wildcards, l.ship_token, o.expires_on, o.order_date FROM voucher_codes c
+		l.years, l.fqdns, l.wildcards, l.ship_token, o.expires_on, o.order_date,
+		co.id, co.requested_at, co.common_name, co.organization, newest.not_before, newest.not_after,
+		coalesce(oldest.not_before, CASE WHEN co.plan_ends_at IS NOT NULL THEN co.decided_at END), co.plan_ends_at
+		FROM voucher_codes c
 		JOIN voucher_order_lines l ON l.order_id = c.order_id AND l.line_no = c.line_no
 		JOIN voucher_orders o ON o.id = c.order_id
-		JOIN products p ON p.id = l.product_id WHERE `+where+` ORDER BY c.id`, args...)
+		JOIN products p ON p.id = l.product_id
+		LEFT JOIN certificate_orders co ON c.status = 'used' AND co.id = (SELECT x.id FROM certificate_orders x WHERE x.voucher_code_id = c.id
+			ORDER BY CASE WHEN x.status IN ('pending', 'issued') THEN 0 ELSE 1 END, x.id DESC LIMIT 1)
+		LEFT JOIN certificates newest ON newest.id = (SELECT max(x.id) FROM certificates x WHERE x.order_id = co.id)
+		LEFT JOIN certificates oldest ON oldest.id = (SELECT min(x.id) FROM certificates x WHERE x.order_id = co.id)
+		WHERE `+where+` ORDER BY c.id`, args...)
 	if err != nil {
 		return err
 	}
@@ -213,9 +240,13 @@ func referenceCodes(ctx context.Context, e *env, w io.Writer, lang string, enc v
 	for rows.Next() {
 		var c voucher.Code
 		var ordered time.Time
+		var certOrder *int64
+		var requested, notBefore, notAfter, validFrom, until *time.Time
+		var commonName, organization *string
 		p := &c.Product
 		if err := rows.Scan(&c.ID, &c.OrderID, &c.Code, &c.Status, &c.UsedAt, &c.CreatedAt, &p.NameJA, &p.NameEN,
-			&c.Years, &c.FQDNs, &c.Wildcards, &c.ShipToken, &c.ExpiresOn, &ordered); err != nil {
+			&c.Years, &c.FQDNs, &c.Wildcards, &c.ShipToken, &c.ExpiresOn, &ordered,
+			&certOrder, &requested, &commonName, &organization, &notBefore, &notAfter, &validFrom, &until); err != nil {
 			return err
 		}
 		ordered = clock.SameDay(ordered)
@@ -223,18 +254,69 @@ func referenceCodes(ctx context.Context, e *env, w io.Writer, lang string, enc v
 		if c.ShipToken {
 			shipping = "hardware_token"
 		}
-		// A code that was not used has empty certificate columns.
-		used, orderFrom, orderTill, licenses := "", "", "", ""
-		if c.Status == voucher.CodeUsed {
-			used, orderFrom, orderTill, licenses = refTimestamp(*c.UsedAt), refDate(ordered), refDate(c.ExpiresOn), "1"
+		// A code that was not used has empty certificate columns; one used
+		// without a certificate order, its use and its voucher order's dates.
+		cert := make([]string, 6) // cert_request_date … certificate_order_id
+		orderFrom, orderTill, licenses := "", "", ""
+		stamp := func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return refTimestamp(*t)
+		}
+		day := func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(clock.Tokyo).Format(time.DateOnly)
+		}
+		switch {
+		case c.Status == voucher.CodeUsed && certOrder != nil:
+			cert = []string{stamp(requested), stamp(notBefore), stamp(notAfter), *organization, *commonName, fmt.Sprint(*certOrder)}
+			orderFrom, orderTill, licenses = day(validFrom), day(until), "1"
+		case c.Status == voucher.CodeUsed:
+			cert[0], orderFrom, orderTill, licenses = refTimestamp(*c.UsedAt), refDate(ordered), refDate(c.ExpiresOn), "1"
 		}
 		days := int(ordered.AddDate(c.Years, 0, 0).Sub(ordered).Hours() / 24)
-		out.write([]string{fmt.Sprint(c.ID), c.Code, c.Product.Name(lang), strconv.Itoa(c.FQDNs), strconv.Itoa(c.Wildcards), shipping,
-			strconv.Itoa(c.Years), strconv.Itoa(days), c.Shown(now), refTimestamp(c.CreatedAt), fmt.Sprint(c.OrderID), used, "", "", "", "", "",
-			refDate(c.ExpiresOn), orderFrom, orderTill, licenses})
+		row := []string{fmt.Sprint(c.ID), c.Code, c.Product.Name(lang), strconv.Itoa(c.FQDNs), strconv.Itoa(c.Wildcards), shipping,
+			strconv.Itoa(c.Years), strconv.Itoa(days), c.Shown(now), refTimestamp(c.CreatedAt), fmt.Sprint(c.OrderID)}
+		row = append(append(row, cert...), refDate(c.ExpiresOn), orderFrom, orderTill, licenses)
+		out.write(row)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	return out.close()
+}
+
+// BenchmarkUsedCodesCSVWithCertificates streams the used-codes CSV of
+// 1,000,000 codes that all have certificate orders (seedCertificates) and
+// reports rows/s and the peak heap while it runs.
+func BenchmarkUsedCodesCSVWithCertificates(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	seedOrders(b, e, 1000, 1000)
+	if _, err := e.pool.Exec(ctx, `UPDATE voucher_codes SET status = 'used', used_at = now() - (id % 1000) * interval '1 second'`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.pool.Exec(ctx, `VACUUM ANALYZE voucher_codes`); err != nil {
+		b.Fatal(err)
+	}
+	seedCertificates(b, e)
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	go sampleHeap(&peak, stop)
+	b.ResetTimer()
+	var rows int64
+	for b.Loop() {
+		cw := &countingWriter{}
+		if err := e.svc.WriteUsedCodesCSV(ctx, cw, 1, "ja", voucher.UTF8BOM); err != nil {
+			b.Fatal(err)
+		}
+		rows += cw.lines - 1
+	}
+	close(stop)
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 }

@@ -269,11 +269,16 @@ type CodePage struct {
 	Total int // codes matching (all current codes without a search)
 	Prev  int64
 	Next  int64 // cursors: Before=Prev, After=Next (0 when there is no such page)
+
+	// Certificates holds the certificate status of the page's Used codes
+	// that have a certificate order, by code id.
+	Certificates map[int64]CodeCertificate
 }
 
 // CodesPage returns one page of the current codes of order orderID of
 // partnerID (keyset pagination on the code id, so every page costs the
-// same). It returns ErrSearchTooShort for a short search.
+// same), with the certificate status of its Used codes read in the same
+// query (certJoin). It returns ErrSearchTooShort for a short search.
 func (s *Service) CodesPage(ctx context.Context, partnerID, orderID int64, f CodeFilter) (CodePage, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
@@ -295,19 +300,40 @@ func (s *Service) CodesPage(ctx context.Context, partnerID, orderID int64, f Cod
 	case f.Before > 0:
 		order, cursor, args = "c.id DESC", ` AND c.id < $4`, append(args, f.Before)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+codeColumns+codeFrom+` WHERE `+where+cursor+
+	rows, err := s.DB.Query(ctx, `SELECT `+codeColumns+`, `+certColumns+codeFrom+certJoin+` WHERE `+where+cursor+
 		` ORDER BY `+order+` LIMIT `+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return CodePage{}, err
 	}
 	var p CodePage
-	if p.Codes, err = pgx.CollectRows(rows, scanCode); err != nil || len(p.Codes) == 0 {
+	var cert certRow
+	if p.Codes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Code, error) {
+		c, err := scanCode(withColumns{r, cert.dest()})
+		if err == nil && cert.c.OrderID != 0 {
+			if p.Certificates == nil {
+				p.Certificates = map[int64]CodeCertificate{}
+			}
+			p.Certificates[c.ID] = cert.value()
+		}
+		return c, err
+	}); err != nil || len(p.Codes) == 0 {
 		return p, err
 	}
 	if f.Before > 0 {
 		slices.Reverse(p.Codes)
 	}
 	return p, s.placePage(ctx, &p, where, args[:3])
+}
+
+// withColumns is a row whose Scan also fills more, the columns after
+// those its scanner knows (codeColumns, then certColumns).
+type withColumns struct {
+	pgx.CollectableRow
+	more []any
+}
+
+func (r withColumns) Scan(dest ...any) error {
+	return r.CollectableRow.Scan(append(dest, r.more...)...)
 }
 
 // placePage counts the matching codes before, on and after the page and

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ccp-partner/portal/internal/apikey"
 	"github.com/ccp-partner/portal/internal/i18n"
@@ -19,30 +20,32 @@ type UsedCodes struct {
 	Page  Page           `json:"page"`
 }
 
-// UsedCodeJSON is one Used code with the CSV's column names. The
-// certificate columns are empty until certificate requests exist.
+// UsedCodeJSON is one Used code with the CSV's column names, its
+// certificate order's columns filled (empty while none exists; the
+// validity and the order's plan stay empty, or null, while a request waits
+// for validation).
 type UsedCodeJSON struct {
-	ID                     int64  `json:"id"`
-	Value                  string `json:"value"`
-	ProductName            string `json:"product_name"`
-	NoOfFQDNs              int    `json:"no_of_fqdns"`
-	NoOfWildcards          int    `json:"no_of_wildcards"`
-	ShippingMethod         string `json:"shipping_method"`
-	ValidityYears          int    `json:"validity_years"`
-	ValidityDays           int    `json:"validity_days"`
-	Status                 string `json:"status"`
-	CreatedDate            string `json:"created_date"`
-	OrderID                int64  `json:"voucher_order_id"`
-	CertRequestDate        string `json:"cert_request_date"`
-	CertValidityStartDate  string `json:"cert_validity_start_date"`
-	CertValidityEndDate    string `json:"cert_validity_end_date"`
-	CertOrganization       string `json:"cert_organization"`
-	CertCommonName         string `json:"cert_common_name"`
-	CertificateOrderID     string `json:"certificate_order_id"`
-	VoucherValidityEndDate string `json:"voucher_validity_end_date"`
-	OrderValidFrom         string `json:"order_valid_from"`
-	OrderValidTill         string `json:"order_valid_till"`
-	ServerLicenses         int    `json:"server_licenses"`
+	ID                     int64   `json:"id"`
+	Value                  string  `json:"value"`
+	ProductName            string  `json:"product_name"`
+	NoOfFQDNs              int     `json:"no_of_fqdns"`
+	NoOfWildcards          int     `json:"no_of_wildcards"`
+	ShippingMethod         string  `json:"shipping_method"`
+	ValidityYears          int     `json:"validity_years"`
+	ValidityDays           int     `json:"validity_days"`
+	Status                 string  `json:"status"`
+	CreatedDate            string  `json:"created_date"`
+	OrderID                int64   `json:"voucher_order_id"`
+	CertRequestDate        string  `json:"cert_request_date"`
+	CertValidityStartDate  string  `json:"cert_validity_start_date"`
+	CertValidityEndDate    string  `json:"cert_validity_end_date"`
+	CertOrganization       string  `json:"cert_organization"`
+	CertCommonName         string  `json:"cert_common_name"`
+	CertificateOrderID     string  `json:"certificate_order_id"`
+	VoucherValidityEndDate string  `json:"voucher_validity_end_date"`
+	OrderValidFrom         *string `json:"order_valid_from"`
+	OrderValidTill         *string `json:"order_valid_till"`
+	ServerLicenses         int     `json:"server_licenses"`
 }
 
 // usedCodes answers the partner's Used codes: the CSV the pages export
@@ -89,13 +92,30 @@ func (h *Handlers) usedCodes(w http.ResponseWriter, r *http.Request, c apikey.Ca
 func usedCodeJSON(u voucher.UsedCode, lang string) UsedCodeJSON {
 	j := UsedCodeJSON{ID: u.ID, Value: u.Code, ProductName: u.ProductName(lang), NoOfFQDNs: u.FQDNs, NoOfWildcards: u.Wildcards,
 		ShippingMethod: "N/A", ValidityYears: u.Years, ValidityDays: u.ValidityDays(), Status: voucher.CodeUsed,
-		CreatedDate: timestamp(u.CreatedAt), OrderID: u.OrderID, VoucherValidityEndDate: date(u.ExpiresOn),
-		OrderValidFrom: date(u.OrderDate), OrderValidTill: date(u.ExpiresOn), ServerLicenses: 1}
+		CreatedDate: timestamp(u.CreatedAt), OrderID: u.OrderID, VoucherValidityEndDate: date(u.ExpiresOn), ServerLicenses: 1}
 	if u.ShipToken {
 		j.ShippingMethod = "hardware_token"
 	}
-	if u.UsedAt.Valid {
-		j.CertRequestDate = timestamp(u.UsedAt.Time)
+	if at, ok := u.RequestDate(); ok {
+		j.CertRequestDate = timestamp(at)
 	}
+	if c := u.Certificate; c.OrderID != 0 {
+		j.CertificateOrderID = strconv.FormatInt(c.OrderID, 10)
+		j.CertCommonName, j.CertOrganization = c.CommonName, c.Organization
+		if c.Issued() {
+			j.CertValidityStartDate, j.CertValidityEndDate = timestamp(c.NotBefore), timestamp(c.NotAfter)
+		}
+	}
+	from, till := u.OrderValidity()
+	j.OrderValidFrom, j.OrderValidTill = optionalDate(from), optionalDate(till)
 	return j
+}
+
+// optionalDate is t as a date, or nil (JSON null) when it is not known yet.
+func optionalDate(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	d := date(t)
+	return &d
 }
