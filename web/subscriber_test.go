@@ -269,16 +269,22 @@ func TestSubscriberPagesIgnoreStaffSessions(t *testing.T) {
 func TestSubscriberReturnPathMustBeLocal(t *testing.T) {
 	env := webtest.Start(t)
 	c, _ := signUpSubscriber(t, env, "shiro@example.jp", "https://evil.example/")
-	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "/dashboard", "javascript:alert(1)"} {
+	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "/dashboard", "javascript:alert(1)",
+		"/secure/../\\evil.example", "/secure/../finance/vouchers"} {
 		res := subscriberLogin(t, c, "shiro@example.jp", next)
 		if res.Status != http.StatusSeeOther || res.Location != "/secure/" {
 			t.Errorf("next=%q: %d %q, want /secure/", next, res.Status, res.Location)
 		}
 		c.PostForm("/secure/logout", nil)
 	}
-	page := c.Get("/secure/login?next=" + url.QueryEscape("//evil.example/"))
-	if v := page.Doc.Find(`input[name="next"]`).AttrOr("value", ""); v != "/secure/" {
-		t.Errorf("the form keeps next=%q", v)
+	for _, next := range []string{"//evil.example/", "/secure/../\\evil.example"} {
+		page := c.Get("/secure/login?next=" + url.QueryEscape(next))
+		if v := page.Doc.Find(`input[name="next"]`).AttrOr("value", ""); v != "/secure/" {
+			t.Errorf("the form keeps next=%q", v)
+		}
+	}
+	if res := c.PostForm("/secure/language", url.Values{"lang": {"en"}, "back": {"/secure/../\\evil.example"}}); res.Location != "/secure/" {
+		t.Errorf("language back: %q", res.Location)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -139,16 +140,26 @@ func Redirect(w http.ResponseWriter, r *http.Request, path string) error {
 	return nil
 }
 
-// LocalPath returns p when it is a path on this site, otherwise fallback, so
-// that a "next" parameter cannot send users elsewhere.
+// LocalPath returns p, cleaned of dot segments, when it is a path on this
+// site, otherwise fallback, so that a "next" parameter cannot send users
+// elsewhere. The path is cleaned before the caller checks where it leads
+// (http.Redirect would clean "/secure/../x" to "/x" after the check), and
+// a backslash anywhere, raw or encoded, is refused: browsers read "/\\x"
+// as "//x", another host.
 func LocalPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") || !AcceptableText(p, false) {
 		return fallback
 	}
-	if u, err := url.Parse(p); err != nil || u.Host != "" || u.Scheme != "" {
+	u, err := url.Parse(p)
+	if err != nil || u.Host != "" || u.Scheme != "" || u.User != nil || strings.Contains(u.Path, "\\") {
 		return fallback
 	}
-	return p
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	u.Path, u.RawPath = clean, ""
+	return u.String()
 }
 
 // Actor is who acts in the request, for the domain's checks and its audit

@@ -55,6 +55,11 @@ func TestLocalPathRefusesOtherSites(t *testing.T) {
 	for in, want := range map[string]string{
 		"/account/users?x=1": "/account/users?x=1", "": "/", "//evil.example": "/",
 		"https://evil.example/": "/", "/\\evil.example": "/", "dashboard": "/",
+		// Dot segments are cleaned before anyone checks where the path leads,
+		// and a backslash, raw or encoded, never passes.
+		"/secure/../\\evil.example": "/", "/secure/..%2F%5Cevil.example": "/", "/secure/%5C%5Cevil": "/",
+		"/secure/../finance/vouchers": "/finance/vouchers", "/secure/./orders/1?vc=A": "/secure/orders/1?vc=A",
+		"/secure/%2e%2e/dashboard": "/dashboard", "/secure/": "/secure/", "/a/b/../../../..//evil.example": "/evil.example",
 	} {
 		if got := LocalPath(in, "/"); got != want {
 			t.Errorf("LocalPath(%q) = %q, want %q", in, got, want)
