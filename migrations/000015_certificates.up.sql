@@ -30,6 +30,9 @@ CREATE TABLE certificate_orders (
     reject_reason   text NOT NULL DEFAULT '',
     plan_ends_at    timestamptz,
     cancelled_at    timestamptz,
+    -- A direct order's form key: a double submit makes one order.
+    idempotency_key text,
+    UNIQUE (partner_id, idempotency_key),
     -- A voucher order is the end user's; a direct order is the partner's.
     CHECK ((voucher_code_id IS NOT NULL AND subscriber_id IS NOT NULL AND price = 0)
         OR (voucher_code_id IS NULL AND requested_by IS NOT NULL))

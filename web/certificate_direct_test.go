@@ -44,6 +44,30 @@ func TestDirectCertificateOrderIsChargedAndBilled(t *testing.T) {
 	if res.Status != http.StatusSeeOther || m == nil {
 		t.Fatalf("direct order: %d %q %s", res.Status, res.Location, res.Doc.Find(".form-error, .error, .field-error").Text())
 	}
+	if again := acme.PostForm("/certificates", form); again.Location != res.Location {
+		t.Errorf("the same form submitted twice led to %q, then %q", res.Location, again.Location)
+	}
+
+	// Validation approves; the partner downloads the certificate and
+	// reissues it for a new key (a direct order's plan is the partner's).
+	if res := env.Login(t, "op-validation").PostForm("/operator/validation/"+m[1]+"/approve", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("approve: %d", res.Status)
+	}
+	page := acme.Get(res.Location)
+	pemHref, _ := page.Doc.Find("#download-pem").Attr("href")
+	if chain := acme.Get(pemHref); chain.Status != http.StatusOK || strings.Count(chain.Body, "BEGIN CERTIFICATE") != 2 {
+		t.Errorf("the partner's download %q: %d", pemHref, chain.Status)
+	}
+	env.AssertOtherPartnerGets404(t, "acme-admin", pemHref)
+	if page.Doc.Find("#reissue-form").Length() != 1 {
+		t.Fatal("no reissue form on an issued direct order")
+	}
+	if res := acme.PostForm(res.Location+"/reissue", url.Values{"csr": {newCSR(t, "direct.example.jp")}}); res.Status != http.StatusSeeOther {
+		t.Errorf("reissue: %d %s", res.Status, res.Doc.Find(".error, .field-error").Text())
+	}
+	if n := acme.Get(res.Location).Doc.Find("#certificates tbody tr").Length(); n != 2 {
+		t.Errorf("%d certificates after the reissue, want 2", n)
+	}
 	// The same product and names bought as one voucher.
 	placeOrder(t, acme, [4]string{"1:1", "1", "2", "0"})
 	ctx := context.Background()

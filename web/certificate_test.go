@@ -86,6 +86,21 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 	link := redeemPath(product, codes[0])
 	sub := signedInSubscriber(t, env, "hanako@example.jp")
 
+	// The language switch keeps the voucher's link, and keeps the choice on
+	// the end user.
+	page := sub.Get(link)
+	form := page.Doc.Find("form.langswitch")
+	if form.AttrOr("action", "") != "/secure/language" || form.Find(`input[name="back"]`).AttrOr("value", "") != link {
+		t.Errorf("language switch: %q back %q", form.AttrOr("action", ""), form.Find(`input[name="back"]`).AttrOr("value", ""))
+	}
+	if res := sub.PostForm("/secure/language", url.Values{"lang": {"ja"}, "back": {link}}); res.Location != link {
+		t.Errorf("language switch led to %q", res.Location)
+	}
+	if res := sub.Get(redeemPath(product, "NOSUCHCODE")); res.Doc.Find(`a.brand`).AttrOr("href", "") != "/secure/" {
+		t.Errorf("the brand on an end user's error page leads to %q", res.Doc.Find(`a.brand`).AttrOr("href", ""))
+	}
+	sub.PostForm("/secure/language", url.Values{"lang": {"en"}, "back": {link}})
+
 	// A refusal re-shows the form with the field's message and writes nothing.
 	before := env.Fingerprint(t)
 	res := sub.PostForm(link, url.Values{"csr": {newCSR(t, "a.example.jp", "*.*.example.jp")}})
@@ -125,7 +140,7 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 	if res := op.PostForm("/operator/validation/"+m[1]+"/approve", nil); res.Status != http.StatusConflict {
 		t.Errorf("approving twice: %d, want 409", res.Status)
 	}
-	page := sub.Get(orderPath)
+	page = sub.Get(orderPath)
 	pemHref, _ := page.Doc.Find("#download-pem").Attr("href")
 	derHref, _ := page.Doc.Find("#download-der").Attr("href")
 	if pemHref == "" || derHref == "" {

@@ -14,7 +14,7 @@ func TestEveryActionChecksItsActor(t *testing.T) {
 	e := newEnv(t)
 	pending := e.redeem(e.subscriber(), e.buyOne(), threeAndAWildcard(t))
 	issued := e.issued(e.subscriber(), e.buyOne()).ID
-	direct := DirectInput{GroupID: acmeGroup, ProductID: e.productID(dv), Years: 1, Request: threeAndAWildcard(t)}
+	direct := DirectInput{GroupID: acmeGroup, IdempotencyKey: "kauthz1", ProductID: e.productID(dv), Years: 1, Request: threeAndAWildcard(t)}
 	authtest.Check(t, e.pool, acme, e.svc, []authtest.Action{
 		{Name: "Direct", Perm: auth.OrderCertificates, Do: func(p int64, a auth.Actor) error {
 			_, err := e.svc.Direct(e.ctx, p, direct, a)
@@ -31,6 +31,13 @@ func TestEveryActionChecksItsActor(t *testing.T) {
 		{Name: "PartnerOrder", Perm: auth.OrderCertificates, Do: func(p int64, a auth.Actor) error {
 			_, err := e.svc.PartnerOrder(e.ctx, p, issued, a)
 			return err
+		}},
+		{Name: "PartnerCertificate", Perm: auth.OrderCertificates, Do: func(p int64, a auth.Actor) error {
+			_, err := e.svc.PartnerCertificate(e.ctx, p, issued, 1, a)
+			return err
+		}},
+		{Name: "ReissueByPartner", Perm: auth.OrderCertificates, Do: func(p int64, a auth.Actor) error {
+			return e.svc.ReissueByPartner(e.ctx, p, issued, []byte(threeAndAWildcard(t).CSR), a)
 		}},
 		{Name: "Queue", Perm: auth.ValidateCertificates, Do: func(_ int64, a auth.Actor) error {
 			_, err := e.svc.Queue(e.ctx, 0, a)

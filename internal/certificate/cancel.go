@@ -33,6 +33,26 @@ type Cancellation struct {
 	Revoked     []string // serials revoked
 	GivenBack   bool     // the voucher is Active again, or the price credited
 	WithinLimit bool     // cancelled within ReactivationWindow of the first issuance (or before it)
+	Direct      bool     // a direct order (credited), not a voucher's (reactivated)
+	Issued      bool     // a certificate had been issued
+}
+
+// MessageID is the message that tells the canceller what happened.
+func (c Cancellation) MessageID() string {
+	switch {
+	case !c.Issued && c.Direct:
+		return "certificate.cancelled_pending_direct"
+	case !c.Issued:
+		return "certificate.cancelled_pending"
+	case c.GivenBack && c.Direct:
+		return "certificate.cancelled_credited"
+	case c.GivenBack:
+		return "certificate.cancelled_given_back"
+	case c.Direct:
+		return "certificate.cancelled_not_credited"
+	default:
+		return "certificate.cancelled_kept"
+	}
 }
 
 // cancel cancels the order matched by where (C-4) in one transaction:
@@ -52,8 +72,9 @@ func (s *Service) cancel(ctx context.Context, who audit.Entry, by int64, where s
 			return ErrNotCancellable
 		}
 		now := s.Clock.Now()
-		done = Cancellation{WithinLimit: o.Status == Pending || !now.After(o.FirstIssuedAt().Add(ReactivationWindow))}
-		if done.Revoked, err = revokeAll(ctx, q, o.ID, now); err != nil {
+		done = Cancellation{WithinLimit: o.Status == Pending || !now.After(o.FirstIssuedAt().Add(ReactivationWindow)),
+			Direct: o.Direct(), Issued: o.Status == Issued}
+		if done.Revoked, err = revoke(ctx, q, o.ID, now); err != nil {
 			return err
 		}
 		if _, err := q.Exec(ctx, `UPDATE certificate_orders SET status = 'cancelled', cancelled_at = $2 WHERE id = $1`, o.ID, now); err != nil {
@@ -72,10 +93,12 @@ func (s *Service) cancel(ctx context.Context, who audit.Entry, by int64, where s
 	return done, err
 }
 
-// revokeAll revokes the order's certificates that are not revoked yet and
+// revoke revokes the order's certificates at at (now, or later for the
+// ones a reissue replaces) unless they are revoked by then already, and
 // returns their serials.
-func revokeAll(ctx context.Context, q postgres.Querier, orderID int64, now time.Time) ([]string, error) {
-	rows, err := q.Query(ctx, `UPDATE certificates SET revoked_at = $2 WHERE order_id = $1 AND revoked_at IS NULL RETURNING serial`, orderID, now)
+func revoke(ctx context.Context, q postgres.Querier, orderID int64, at time.Time) ([]string, error) {
+	rows, err := q.Query(ctx, `UPDATE certificates SET revoked_at = $2
+		WHERE order_id = $1 AND (revoked_at IS NULL OR revoked_at > $2) RETURNING serial`, orderID, at)
 	if err != nil {
 		return nil, err
 	}

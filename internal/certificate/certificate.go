@@ -67,32 +67,34 @@ type Service struct {
 
 // Order is a certificate order with its certificates, newest first.
 type Order struct {
-	ID            int64
-	PartnerID     int64
-	GroupID       int64
-	SubscriberID  int64 // 0 for a direct order
-	Subscriber    string
-	VoucherCodeID int64 // 0 for a direct order
-	VoucherCode   string
-	RequestedBy   int64 // partner staff of a direct order
-	Product       catalog.Product
-	Years         int
-	FQDNs         int // the allowance: the voucher's, or what a direct order bought
-	Wildcards     int
-	Price         money.Yen // a direct order's charge (0 with a voucher)
-	TaxRate       int
-	CommonName    string
-	Names         []string // every name, the common name first
-	CSRPEM        string
-	KeyName       string
-	Org           Organization
-	Status        string
-	RequestedAt   time.Time
-	DecidedAt     *time.Time
-	RejectReason  string
-	PlanEndsAt    *time.Time
-	CancelledAt   *time.Time
-	Certificates  []Certificate
+	ID              int64
+	PartnerID       int64
+	GroupID         int64
+	SubscriberID    int64 // 0 for a direct order
+	Subscriber      string
+	VoucherCodeID   int64 // 0 for a direct order
+	VoucherCode     string
+	RequestedBy     int64  // partner staff of a direct order
+	RequestedByName string // their username
+	PartnerName     string
+	Product         catalog.Product
+	Years           int
+	FQDNs           int // the allowance: the voucher's, or what a direct order bought
+	Wildcards       int
+	Price           money.Yen // a direct order's charge (0 with a voucher)
+	TaxRate         int
+	CommonName      string
+	Names           []string // every name, the common name first
+	CSRPEM          string
+	KeyName         string
+	Org             Organization
+	Status          string
+	RequestedAt     time.Time
+	DecidedAt       *time.Time
+	RejectReason    string
+	PlanEndsAt      *time.Time
+	CancelledAt     *time.Time
+	Certificates    []Certificate
 }
 
 // Direct reports whether the order was made by partner staff without a voucher.

@@ -21,7 +21,7 @@ const CRLPath = "/crl/intermediate.crl"
 func (s *Service) CRL(ctx context.Context) ([]byte, error) {
 	now := s.Clock.Now()
 	rows, err := s.DB.Query(ctx, `SELECT serial, revoked_at FROM certificates
-		WHERE revoked_at IS NOT NULL AND not_after > $1 ORDER BY revoked_at, id`, now)
+		WHERE revoked_at <= $1 AND not_after > $1 ORDER BY revoked_at, id`, now)
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,10 @@ func ParseCSR(field string, input []byte) (CSR, error) {
 		e.Add(field, "csr.required")
 		return CSR{}, e
 	}
+	if bytes.Contains(input, []byte("PRIVATE KEY-----")) {
+		e.Add(field, "csr.private_key")
+		return CSR{}, e
+	}
 	der, ok := decodeCSRPEM(input)
 	if !ok {
 		e.Add(field, "csr.unreadable")

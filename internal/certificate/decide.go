@@ -2,7 +2,6 @@ package certificate
 
 import (
 	"context"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/ccp-partner/portal/internal/ca"
 	"github.com/ccp-partner/portal/internal/ledger"
 	"github.com/ccp-partner/portal/internal/postgres"
-	"github.com/ccp-partner/portal/internal/subscriber"
 	"github.com/ccp-partner/portal/internal/valid"
 )
 
@@ -133,37 +131,4 @@ func (s *Service) giveBack(ctx context.Context, q postgres.Querier, o Order, now
 	_, err := s.Ledger.Credit(ctx, q, ledger.Entry{PartnerID: o.PartnerID, GroupID: o.GroupID, At: now, Kind: ledger.CertificateCredit,
 		Amount: o.Price, CertificateOrderID: o.ID, CreatedBy: by})
 	return err
-}
-
-// Reissue issues a new certificate of sub's issued order id for a new CSR
-// (a new key) at no charge, while the plan runs (a multi-year voucher): the
-// names stay the order's; the new certificate ends at the earlier of the
-// plan's end and the schedule's cap. It returns valid.Errors for the CSR,
-// ErrNotFound (another end user's order too) or ErrNotReissuable.
-func (s *Service) Reissue(ctx context.Context, sub subscriber.Subscriber, id int64, csrPEM []byte, ip netip.Addr) error {
-	csr, err := ParseCSR("csr", csrPEM)
-	if err != nil {
-		return err
-	}
-	return postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
-		o, err := lockOrder(ctx, q, `o.id = $1 AND o.subscriber_id = $2`, id, sub.ID)
-		if err != nil {
-			return err
-		}
-		now := s.Clock.Now()
-		if !o.CanReissue(now) {
-			return ErrNotReissuable
-		}
-		o.CSRPEM, o.KeyName = csr.PEM, csr.KeyName
-		if _, err := q.Exec(ctx, `UPDATE certificate_orders SET csr_pem = $2, key_name = $3 WHERE id = $1`, id, o.CSRPEM, o.KeyName); err != nil {
-			return err
-		}
-		c, err := s.issue(ctx, q, o, now)
-		if err != nil {
-			return err
-		}
-		e := audit.Entry{ActorUsername: sub.Email, IP: ip, PartnerID: o.PartnerID}.Of(now, audit.CertificateReissued, "certificate_order", id)
-		e.Details = map[string]any{"serial": c.Serial, "not_after": c.NotAfter}
-		return audit.Record(ctx, q, e)
-	})
 }

@@ -19,6 +19,9 @@ type DirectInput struct {
 	ProductID int64
 	Years     int
 	Request   Request
+	// IdempotencyKey is carried by the form: a double submit makes one
+	// order (the second gets the first's id).
+	IdempotencyKey string
 }
 
 // Direct places a direct certificate order for partnerID (C-5): the names
@@ -53,6 +56,9 @@ func (s *Service) Direct(ctx context.Context, partnerID int64, in DirectInput, a
 	if err != nil {
 		return 0, directErrors(err)
 	}
+	if in.IdempotencyKey == "" || len(in.IdempotencyKey) > 100 {
+		return 0, valid.Errors{"product": {ID: "voucher.reload_form"}}
+	}
 	var id int64
 	err = postgres.InTx(ctx, s.DB, func(q postgres.Querier) error {
 		if err := s.Vouchers.CheckAccount(ctx, q, partnerID, in.GroupID); err != nil {
@@ -67,7 +73,8 @@ func (s *Service) Direct(ctx context.Context, partnerID int64, in DirectInput, a
 		}
 		now := s.Clock.Now()
 		o := newOrder{partnerID: partnerID, groupID: in.GroupID, requestedBy: actor.UserID(), productID: p.ID, years: in.Years,
-			fqdns: req.names.FQDNs, wildcards: req.names.Wildcards, price: int64(priced.Total), taxRate: priced.Version.TaxRate, req: req}
+			fqdns: req.names.FQDNs, wildcards: req.names.Wildcards, price: int64(priced.Total), taxRate: priced.Version.TaxRate, req: req,
+			key: in.IdempotencyKey}
 		if id, err = o.insert(ctx, q, now); err != nil {
 			return err
 		}
@@ -79,6 +86,10 @@ func (s *Service) Direct(ctx context.Context, partnerID int64, in DirectInput, a
 		e.Details = map[string]any{"direct": true, "price": priced.Total, "common_name": req.names.CommonName, "names": req.names.SANs}
 		return audit.Record(ctx, q, e)
 	})
+	if postgres.IsUniqueViolation(err, "certificate_orders_partner_id_idempotency_key_key") {
+		err = s.DB.QueryRow(ctx, `SELECT id FROM certificate_orders WHERE partner_id = $1 AND idempotency_key = $2`,
+			partnerID, in.IdempotencyKey).Scan(&id)
+	}
 	return id, err
 }
 

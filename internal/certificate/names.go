@@ -187,13 +187,14 @@ func normalizeName(s string) (string, error) {
 		}
 		return "", errBadHostname // localhost
 	}
-	if wild {
-		// A wildcard directly on a public suffix (*.co.jp) would cover
-		// other people's domains; only the ICANN section of the list
-		// counts (github.io's users may have *.name.github.io).
-		if suffix, icann := publicsuffix.PublicSuffix(ascii); icann && suffix == ascii {
+	// A public suffix itself (co.jp), or a wildcard directly on one
+	// (*.co.jp), names other people's domains; only the ICANN section of
+	// the list counts (github.io's users may have *.name.github.io).
+	if suffix, icann := publicsuffix.PublicSuffix(ascii); icann && suffix == ascii {
+		if wild {
 			return "", errBadWildcard
 		}
+		return "", errBadHostname
 	}
 	return name, nil
 }

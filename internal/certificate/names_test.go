@@ -87,6 +87,7 @@ func TestCheckNamesRefusals(t *testing.T) {
 		{"a lone *", "*", nil, 1, 1, "names.bad_wildcard", data{"Name": "*"}},
 		{"*.com", "*.com", nil, 1, 1, "names.bad_wildcard", data{"Name": "*.com"}},
 		{"*.co.jp (a public suffix)", "*.co.jp", nil, 1, 1, "names.bad_wildcard", data{"Name": "*.co.jp"}},
+		{"co.jp (a public suffix itself)", "co.jp", nil, 1, 1, "names.bad_hostname", data{"Name": "co.jp"}},
 		{"the bad name as given, trimmed", " *.*.Example.COM ", nil, 1, 1, "names.bad_wildcard", data{"Name": "*.*.Example.COM"}},
 
 		{"an IPv4 address", "192.168.0.1", nil, 1, 0, "names.bad_hostname", data{"Name": "192.168.0.1"}},

@@ -18,12 +18,14 @@ const orderColumns = `o.id, o.partner_id, coalesce(o.group_id, 0), coalesce(o.su
 	p.id, p.code, p.name_ja, p.name_en, p.kind, p.takes_fqdns, p.takes_wildcards, p.ships_token, p.max_years, p.active,
 	o.years, o.fqdns, o.wildcards, o.price, o.tax_rate, o.common_name, o.names, o.csr_pem, o.key_name,
 	o.organization, o.locality, o.province, o.country, o.status, o.requested_at, o.decided_at, o.reject_reason,
-	o.plan_ends_at, o.cancelled_at`
+	o.plan_ends_at, o.cancelled_at, pa.name, coalesce(u.username, '')`
 
 const orderFrom = ` FROM certificate_orders o
 	JOIN products p ON p.id = o.product_id
 	LEFT JOIN subscribers s ON s.id = o.subscriber_id
-	LEFT JOIN voucher_codes vc ON vc.id = o.voucher_code_id `
+	LEFT JOIN voucher_codes vc ON vc.id = o.voucher_code_id
+	JOIN partners pa ON pa.id = o.partner_id
+	LEFT JOIN users u ON u.id = o.requested_by `
 
 func scanOrder(r pgx.CollectableRow) (Order, error) {
 	var o Order
@@ -32,7 +34,7 @@ func scanOrder(r pgx.CollectableRow) (Order, error) {
 		&p.ID, &p.Code, &p.NameJA, &p.NameEN, &p.Kind, &p.TakesFQDNs, &p.TakesWildcards, &p.ShipsToken, &p.MaxYears, &p.Active,
 		&o.Years, &o.FQDNs, &o.Wildcards, &o.Price, &o.TaxRate, &o.CommonName, &o.Names, &o.CSRPEM, &o.KeyName,
 		&o.Org.Name, &o.Org.Locality, &o.Org.Province, &o.Org.Country, &o.Status, &o.RequestedAt, &o.DecidedAt, &o.RejectReason,
-		&o.PlanEndsAt, &o.CancelledAt)
+		&o.PlanEndsAt, &o.CancelledAt, &o.PartnerName, &o.RequestedByName)
 	return o, err
 }
 
@@ -158,10 +160,26 @@ func (s *Service) ForValidation(ctx context.Context, id int64, actor auth.Actor)
 // SubscriberCertificate returns certificate certID of sub's order orderID
 // with its DER; any other is ErrNoCertificate.
 func (s *Service) SubscriberCertificate(ctx context.Context, sub subscriber.Subscriber, orderID, certID int64) (Certificate, error) {
+	return s.certificate(ctx, `o.subscriber_id = $3`, certID, orderID, sub.ID)
+}
+
+// PartnerCertificate returns certificate certID of partnerID's order
+// orderID with its DER (the orders redeemed from its codes and its direct
+// orders); any other is ErrNoCertificate.
+func (s *Service) PartnerCertificate(ctx context.Context, partnerID, orderID, certID int64, actor auth.Actor) (Certificate, error) {
+	if err := actor.RequirePartner(auth.OrderCertificates, partnerID); err != nil {
+		return Certificate{}, err
+	}
+	return s.certificate(ctx, `o.partner_id = $3`, certID, orderID, partnerID)
+}
+
+// certificate reads certificate certID of order orderID, whose order also
+// matches owner ($3), with its DER.
+func (s *Service) certificate(ctx context.Context, owner string, certID, orderID, ownerID int64) (Certificate, error) {
 	var c Certificate
 	err := s.DB.QueryRow(ctx, `SELECT c.id, c.serial, c.der, c.not_before, c.not_after, c.issued_at, c.revoked_at
 		FROM certificates c JOIN certificate_orders o ON o.id = c.order_id
-		WHERE c.id = $1 AND c.order_id = $2 AND o.subscriber_id = $3`, certID, orderID, sub.ID).
+		WHERE c.id = $1 AND c.order_id = $2 AND `+owner, certID, orderID, ownerID).
 		Scan(&c.ID, &c.Serial, &c.DER, &c.NotBefore, &c.NotAfter, &c.IssuedAt, &c.RevokedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ErrNoCertificate

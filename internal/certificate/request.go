@@ -140,6 +140,7 @@ type newOrder struct {
 	years, fqdns, wildcards, taxRate                                 int
 	price                                                            int64
 	req                                                              checked
+	key                                                              string // a direct order's form key
 }
 
 func (o newOrder) insert(ctx context.Context, q postgres.Querier, now time.Time) (int64, error) {
@@ -148,11 +149,11 @@ func (o newOrder) insert(ctx context.Context, q postgres.Querier, now time.Time)
 	err := q.QueryRow(ctx, `
 		INSERT INTO certificate_orders (partner_id, group_id, subscriber_id, voucher_code_id, requested_by, product_id,
 		       years, fqdns, wildcards, price, tax_rate, common_name, names, csr_pem, key_name,
-		       organization, locality, province, country, requested_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
+		       organization, locality, province, country, requested_at, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, nullif($21, '')) RETURNING id`,
 		o.partnerID, postgres.NullID(o.groupID), postgres.NullID(o.subscriberID), postgres.NullID(o.codeID),
 		postgres.NullID(o.requestedBy), o.productID, o.years, o.fqdns, o.wildcards, o.price, max(o.taxRate, 0),
 		r.names.CommonName, r.names.SANs, r.csr.PEM, r.csr.KeyName,
-		r.org.Name, r.org.Locality, r.org.Province, r.org.Country, now).Scan(&id)
+		r.org.Name, r.org.Locality, r.org.Province, r.org.Country, now, o.key).Scan(&id)
 	return id, err
 }

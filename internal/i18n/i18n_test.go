@@ -73,6 +73,11 @@ var pageIDInSource = regexp.MustCompile(`fault\.New\([^,]+, "[^"]*", "([a-z_]+(?
 
 // mailIDInSource matches mail.Translated(l, to, "mail.x", data), which
 // renders "mail.x.subject" and "mail.x.body".
+// objectInSource finds the object types of audit entries (Entry.Of(at,
+// audit.Action, "type", id) and ObjectType: "type"): the audit log labels
+// each as audit.object.<type>.
+var objectInSource = regexp.MustCompile(`(?:audit\.[A-Z][A-Za-z]+, |ObjectType: )"([a-z_]+)"`)
+
 var mailIDInSource = regexp.MustCompile(`Translated\(l, [^"]*?, "([a-z_]+(?:\.[a-z0-9_]+)+)", `)
 
 func TestEveryMessageIDInTheCodeExists(t *testing.T) {
@@ -98,6 +103,9 @@ func TestEveryMessageIDInTheCodeExists(t *testing.T) {
 		}
 		for _, m := range pageIDInSource.FindAllStringSubmatch(string(b), -1) {
 			ids = append(ids, m[1], m[1]+"_text")
+		}
+		for _, m := range objectInSource.FindAllStringSubmatch(string(b), -1) {
+			ids = append(ids, "audit.object."+m[1])
 		}
 		for _, m := range mailIDInSource.FindAllStringSubmatch(string(b), -1) {
 			ids = append(ids, m[1]+".subject", m[1]+".body")

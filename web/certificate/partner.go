@@ -34,21 +34,85 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	return layout.Render(w, r, http.StatusOK, listView(ListPage{Orders: page}))
 }
 
-// ShowPage is the view model of one certificate order of the partner.
-type ShowPage struct{ Order certificate.Order }
+// ShowPage is the view model of one certificate order of the partner:
+// its certificates' downloads, cancel, and for a direct order the reissue
+// within its plan.
+type ShowPage struct {
+	Order      certificate.Order
+	CanReissue bool
+	CSR        string       // the reissue form's
+	Errs       valid.Errors // the reissue form's
+}
+
+// order reads the partner's order of the path.
+func (h *Handlers) order(r *http.Request) (ShowPage, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return ShowPage{}, err
+	}
+	actor := httpx.Actor(r)
+	o, err := h.Certificates.PartnerOrder(r.Context(), actor.Principal.PartnerID, id, actor)
+	return ShowPage{Order: o, CanReissue: o.Direct() && o.CanReissue(h.Certificates.Clock.Now()), Errs: valid.Errors{}}, err
+}
 
 func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
+	page, err := h.order(r)
+	if err != nil {
+		return err
+	}
+	return layout.Render(w, r, http.StatusOK, showView(page))
+}
+
+// download sends one certificate of the partner's order (PEM chain or DER).
+func (h *Handlers) download(w http.ResponseWriter, r *http.Request) error {
+	orderID, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	certID, err := httpx.PathID(r, "cert")
 	if err != nil {
 		return err
 	}
 	actor := httpx.Actor(r)
-	o, err := h.Certificates.PartnerOrder(r.Context(), actor.Principal.PartnerID, id, actor)
+	c, err := h.Certificates.PartnerCertificate(r.Context(), actor.Principal.PartnerID, orderID, certID, actor)
 	if err != nil {
 		return err
 	}
-	return layout.Render(w, r, http.StatusOK, showView(ShowPage{Order: o}))
+	return httpx.CertificateDownload(w, r, c.Serial, c.DER, h.Certificates.ChainPEM(c))
 }
+
+// reissue issues a direct order's new certificate for a new CSR, within its plan.
+func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.order(r)
+	if err != nil {
+		return err
+	}
+	f, err := httpx.ReadForm(r)
+	if err != nil {
+		return err
+	}
+	csr := []byte(f.Lines("csr"))
+	page.CSR = httpx.WithoutPrivateKey(string(csr))
+	if file := f.File("csr_file", maxCSRFile); file != nil {
+		csr = file
+	}
+	actor := httpx.Actor(r)
+	err = f.Do(func() error {
+		return h.Certificates.ReissueByPartner(r.Context(), actor.Principal.PartnerID, page.Order.ID, csr, actor)
+	})
+	if errs, ok := httpx.Invalid(err); ok {
+		page.Errs = errs
+		return layout.Render(w, r, http.StatusUnprocessableEntity, showView(page))
+	}
+	if err != nil {
+		return err
+	}
+	httpx.SetFlash(w, r, "certificate.reissued")
+	return httpx.Redirect(w, r, orderPath(page.Order.ID))
+}
+
+// maxCSRFile is the largest CSR file the forms read.
+const maxCSRFile = 64 << 10
 
 // cancel cancels one of the partner's certificate orders (C-4).
 func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
@@ -61,16 +125,13 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "certificate.cancelled_kept"
-	if done.GivenBack {
-		msg = "certificate.cancelled_given_back"
-	}
-	httpx.SetFlash(w, r, msg)
+	httpx.SetFlash(w, r, done.MessageID())
 	return httpx.Redirect(w, r, orderPath(id))
 }
 
 // FormPage is the view model of the direct order form (C-5).
 type FormPage struct {
+	Key     string // the form's idempotency key
 	Options []Option
 	Groups  []account.Group
 	GroupID string
@@ -120,7 +181,7 @@ func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 }
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
-	page, err := h.formPage(r, FormPage{})
+	page, err := h.formPage(r, FormPage{Key: httpx.FormKey()})
 	if err != nil {
 		return err
 	}
@@ -137,14 +198,16 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := FormPage{GroupID: f.Text("group_id"), Product: f.Text("product"), CSR: f.Lines("csr"), CN: f.Text("common_name"),
+	page := FormPage{Key: f.Text("key"), GroupID: f.Text("group_id"), Product: f.Text("product"), CSR: f.Lines("csr"), CN: f.Text("common_name"),
 		Names: f.Lines("names"), Org: certificate.Organization{Name: f.Text("org_name"), Locality: f.Text("org_locality"),
 			Province: f.Text("org_province"), Country: f.Text("org_country")}}
 	csr := []byte(page.CSR)
-	if file := f.File("csr_file", 64<<10); file != nil {
-		csr, page.CSR = file, string(file)
+	page.CSR = httpx.WithoutPrivateKey(page.CSR)
+	if file := f.File("csr_file", maxCSRFile); file != nil {
+		csr = file
 	}
-	in := certificate.DirectInput{Request: certificate.Request{CSR: csr, CommonName: page.CN, Names: page.Names, Org: page.Org}}
+	in := certificate.DirectInput{Request: certificate.Request{CSR: csr, CommonName: page.CN, Names: page.Names, Org: page.Org},
+		IdempotencyKey: page.Key}
 	in.GroupID, _ = strconv.ParseInt(page.GroupID, 10, 64)
 	in.ProductID, in.Years = productYears(page.Product)
 	actor := httpx.Actor(r)

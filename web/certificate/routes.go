@@ -36,6 +36,8 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	p.Post("/certificates", a.H(h.create))
 	p.Get("/certificates/{id}", a.H(h.show))
 	p.Post("/certificates/{id}/cancel", a.H(h.cancel))
+	p.Get("/certificates/{id}/certificates/{cert}", a.H(h.download))
+	p.Post("/certificates/{id}/reissue", a.H(h.reissue))
 	v := r.With(h.Guard.Can(auth.ValidateCertificates))
 	v.Get("/operator/validation", a.H(h.queue))
 	v.Get("/operator/validation/{id}", a.H(h.review))

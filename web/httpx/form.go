@@ -170,3 +170,13 @@ func FormKey() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// WithoutPrivateKey is a value to show again in a refused form: empty when
+// it holds a private key (pasted by mistake for a CSR), which the portal
+// never sends back.
+func WithoutPrivateKey(v string) string {
+	if strings.Contains(v, "PRIVATE KEY") {
+		return ""
+	}
+	return v
+}

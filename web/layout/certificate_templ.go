@@ -241,9 +241,9 @@ func CertificateOrder(o certificate.Order) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var15 string
-		templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(o.CommonName)
+		templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(certificate.UnicodeName(o.CommonName))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/layout/certificate.templ`, Line: 33, Col: 35}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/layout/certificate.templ`, Line: 33, Col: 60}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 		if templ_7745c5c3_Err != nil {
@@ -267,9 +267,9 @@ func CertificateOrder(o certificate.Order) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var17 string
-		templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(strings.Join(o.Names, ", "))
+		templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(strings.Join(unicodeNames(o.Names), ", "))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/layout/certificate.templ`, Line: 35, Col: 53}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/layout/certificate.templ`, Line: 35, Col: 67}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 		if templ_7745c5c3_Err != nil {
@@ -559,5 +559,14 @@ func nonEmpty(values ...string) []string {
 
 // certificateStatusID is the message id of a certificate order's status.
 func certificateStatusID(status string) string { return "certificate.status_" + status }
+
+// unicodeNames are host names as people read them (例え.jp, not xn--r8jz45g.jp).
+func unicodeNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = certificate.UnicodeName(n)
+	}
+	return out
+}
 
 var _ = templruntime.GeneratedTemplate

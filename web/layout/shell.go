@@ -77,9 +77,32 @@ func (n *Nav) Visible(p *auth.Principal) []NavGroup {
 type Shell struct {
 	Nav       *Nav
 	Path      string
+	Page      string // the path with its query: where a language switch returns
 	Flash     string // message id shown once
 	RequestID string
 	DevClock  bool // show the test-clock banner
+}
+
+// Secure reports whether the page is in the end users' area (/secure),
+// which has a home, a sign-in and a language setting of its own.
+func (s *Shell) Secure() bool { return strings.HasPrefix(s.Path, "/secure/") || s.Path == "/secure" }
+
+// Home is where the brand and "back to the top" lead: the end users'
+// start page in their area, else the staff's.
+func (s *Shell) Home() string {
+	if s.Secure() {
+		return "/secure/"
+	}
+	return "/"
+}
+
+// LanguageAction is where the language switch posts: the end users' own
+// in their area (it keeps their choice and their return path there).
+func (s *Shell) LanguageAction() string {
+	if s.Secure() {
+		return "/secure/language"
+	}
+	return "/language"
 }
 
 type shellKey struct{}
@@ -89,7 +112,7 @@ type shellKey struct{}
 func Middleware(nav *Nav, devClock bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s := &Shell{Nav: nav, Path: r.URL.Path, RequestID: httpx.RequestID(r.Context()), DevClock: devClock}
+			s := &Shell{Nav: nav, Path: r.URL.Path, Page: r.URL.RequestURI(), RequestID: httpx.RequestID(r.Context()), DevClock: devClock}
 			if r.Method == http.MethodGet {
 				s.Flash = httpx.TakeFlash(w, r)
 			}

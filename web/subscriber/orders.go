@@ -38,7 +38,7 @@ func (h *Handlers) homeShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return layout.Render(w, r, http.StatusOK, ordersHome(HomePage{Subscriber: sub, Orders: page}, r.URL.RequestURI()))
+	return layout.Render(w, r, http.StatusOK, ordersHome(HomePage{Subscriber: sub, Orders: page}))
 }
 
 // order reads the subscriber's order of the path; another end user's is 404.
@@ -57,7 +57,7 @@ func (h *Handlers) orderShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return layout.Render(w, r, http.StatusOK, orderView(page, r.URL.RequestURI()))
+	return layout.Render(w, r, http.StatusOK, orderView(page))
 }
 
 // download sends one certificate of the subscriber's order: the chain as
@@ -76,13 +76,7 @@ func (h *Handlers) download(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name := "certificate-" + c.Serial
-	if r.URL.Query().Get("format") == "der" {
-		_, err = httpx.Attachment(w, "application/pkix-cert", name+".cer").Write(c.DER)
-		return err
-	}
-	_, err = httpx.Attachment(w, "application/pem-certificate-chain", name+"-chain.pem").Write(h.Certificates.ChainPEM(c))
-	return err
+	return httpx.CertificateDownload(w, r, c.Serial, c.DER, h.Certificates.ChainPEM(c))
 }
 
 // cancel cancels the subscriber's order (C-4) and says whether the voucher
@@ -96,16 +90,8 @@ func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.SetFlash(w, r, cancelMessage(done))
+	httpx.SetFlash(w, r, done.MessageID())
 	return httpx.Redirect(w, r, orderPath(id))
-}
-
-// cancelMessage is the flash message of a cancellation.
-func cancelMessage(done certificate.Cancellation) string {
-	if done.GivenBack {
-		return "certificate.cancelled_given_back"
-	}
-	return "certificate.cancelled_kept"
 }
 
 // reissue issues a new certificate of the order for a new CSR, within the plan.
@@ -118,17 +104,17 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page.CSR = f.Lines("csr")
-	csr := []byte(page.CSR)
+	csr := []byte(f.Lines("csr"))
+	page.CSR = httpx.WithoutPrivateKey(string(csr))
 	if file := f.File("csr_file", MaxCSRFile); file != nil {
-		csr, page.CSR = file, string(file)
+		csr = file
 	}
 	err = f.Do(func() error {
 		return h.Certificates.Reissue(r.Context(), *page.Subscriber, page.Order.ID, csr, httpx.ClientIP(r))
 	})
 	if errs, ok := httpx.Invalid(err); ok {
 		page.Errs = errs
-		return layout.Render(w, r, http.StatusUnprocessableEntity, orderView(page, r.URL.RequestURI()))
+		return layout.Render(w, r, http.StatusUnprocessableEntity, orderView(page))
 	}
 	if err != nil {
 		return err

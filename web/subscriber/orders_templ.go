@@ -17,7 +17,7 @@ import (
 )
 
 // ordersHome is the signed-in subscriber's start page: their orders.
-func ordersHome(p HomePage, back string) templ.Component {
+func ordersHome(p HomePage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -50,7 +50,7 @@ func ordersHome(p HomePage, back string) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = accountBar(p.Subscriber, back).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = accountBar(p.Subscriber).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -307,7 +307,7 @@ func requestPage(p RequestPage, back string) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = accountBar(p.Subscriber, back).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = accountBar(p.Subscriber).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -927,7 +927,7 @@ func csrFields(errs valid.Errors, value string) templ.Component {
 
 // orderView is one of the subscriber's orders: its request, status and
 // certificates with their downloads, cancel and reissue.
-func orderView(p OrderPage, back string) templ.Component {
+func orderView(p OrderPage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -960,7 +960,7 @@ func orderView(p OrderPage, back string) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = accountBar(p.Subscriber, back).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = accountBar(p.Subscriber).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -122,8 +122,9 @@ func (h *Handlers) redeemSubmit(w http.ResponseWriter, r *http.Request) error {
 	page.Form = RequestForm{CSR: f.Lines("csr"), CommonName: f.Text("common_name"), Names: f.Lines("names"),
 		Org: certificate.Organization{Name: f.Text("org_name"), Locality: f.Text("org_locality"), Province: f.Text("org_province"), Country: f.Text("org_country")}}
 	csr := []byte(page.Form.CSR)
+	page.Form.CSR = httpx.WithoutPrivateKey(page.Form.CSR)
 	if file := f.File("csr_file", MaxCSRFile); file != nil {
-		csr, page.Form.CSR = file, string(file)
+		csr = file // shown again only as typed: a file may hold anything
 	}
 	req := certificate.Request{CSR: csr, CommonName: page.Form.CommonName, Names: page.Form.Names, Org: page.Form.Org}
 	var id int64
