@@ -30,6 +30,7 @@ type Handlers struct {
 func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	a := h.Adapter
 	r.Get(certificate.CRLPath, a.H(h.crl))
+	r.Head(certificate.CRLPath, a.H(h.crl))
 	p := r.With(h.Guard.Can(auth.OrderCertificates))
 	p.Get("/certificates", a.H(h.list))
 	p.Get("/certificates/new", a.H(h.newForm))
