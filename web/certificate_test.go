@@ -292,3 +292,49 @@ func TestCertificateRolesAreCheckedOnTheServer(t *testing.T) {
 		t.Errorf("after the refused approvals: %s %v", st, err)
 	}
 }
+
+// TestAnEndUserIsNobodyOnEveryStaffRoute walks the router: with only an
+// end user's session, every page and action outside /secure (but the
+// public ones) sends them to the staff sign-in or refuses, and changes
+// nothing.
+func TestAnEndUserIsNobodyOnEveryStaffRoute(t *testing.T) {
+	env := webtest.Start(t)
+	placeOrder(t, env.Login(t, "acme-admin"), [4]string{"1:1", "1", "1", "0"})
+	ids := sampleIDs(t, env)
+	sub := signedInSubscriber(t, env, "hanako@example.jp")
+	public := []string{"/login", "/signup", "/password/", "/language", "/static/", "/healthz", "/readyz", "/metrics",
+		"/crl/", "/services/v2", "/secure", "/logout"}
+	gets, posts := routes(t, env)
+	before := env.Fingerprint(t)
+	tried := 0
+	check := func(method, route string) {
+		if route == "/" || slices.ContainsFunc(public, func(p string) bool { return strings.HasPrefix(route, p) }) {
+			return
+		}
+		tried++
+		path := fillPath(route, ids)
+		var res *webtest.Response
+		if method == http.MethodGet {
+			res = sub.Get(path)
+		} else {
+			res = sub.PostForm(path, url.Values{})
+		}
+		signIn := res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location, "/login")
+		if !signIn && res.Status != http.StatusForbidden && res.Status != http.StatusNotFound {
+			t.Errorf("%s %s as an end user: %d %q", method, path, res.Status, res.Location)
+		}
+	}
+	for _, r := range gets {
+		check(http.MethodGet, r)
+	}
+	for _, r := range posts {
+		check(http.MethodPost, r)
+	}
+	if env.Fingerprint(t) != before {
+		t.Error("an end user's requests to staff routes changed something")
+	}
+	if tried < 80 {
+		t.Errorf("only %d staff routes tried", tried)
+	}
+	t.Logf("%d staff routes refused an end user", tried)
+}
