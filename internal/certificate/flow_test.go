@@ -292,14 +292,7 @@ func TestCancelWithinThirtyDaysGivesTheCodeBack(t *testing.T) {
 		t.Errorf("code status %q after a late cancellation, want used", s)
 	}
 
-	der, err := e.svc.CRL(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crl, err := x509.ParseRevocationList(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crl := e.crl()
 	if err := crl.CheckSignatureFrom(e.svc.CA.Intermediate()); err != nil {
 		t.Errorf("CRL signature: %v", err)
 	}

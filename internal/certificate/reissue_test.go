@@ -33,15 +33,7 @@ func TestAReissueNeedsANewKeyAndRevokesTheOldCertificateThreeDaysLater(t *testin
 		t.Fatal(err)
 	}
 	listed := func() bool {
-		der, err := e.svc.CRL(e.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		crl, err := x509.ParseRevocationList(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range crl.RevokedCertificateEntries {
+		for _, r := range e.crl().RevokedCertificateEntries {
 			if r.SerialNumber.Text(16) == old.Serial {
 				return true
 			}
@@ -102,4 +94,18 @@ func TestEveryCancellationSaysWhatHappenedInBothLanguages(t *testing.T) {
 	if len(seen) != 6 {
 		t.Errorf("%d messages for six outcomes", len(seen))
 	}
+}
+
+// crl is the CA's current CRL, parsed.
+func (e *env) crl() *x509.RevocationList {
+	e.t.Helper()
+	der, err := e.svc.CRL(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return crl
 }
