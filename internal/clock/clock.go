@@ -5,6 +5,7 @@ package clock
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 
@@ -133,7 +134,10 @@ func (c *Test) move(ctx context.Context, next func(time.Duration) time.Duration,
 			return err
 		}
 		from := time.Duration(ms) * time.Millisecond
-		to = next(from).Round(time.Millisecond)
+		// Rounded up to the stored millisecond: once Set(t) returns, Now()
+		// is never before t (rounding down let a close set for midnight
+		// run at 23:59:59.9996 and find the month still open).
+		to = time.Duration(math.Ceil(float64(next(from))/float64(time.Millisecond))) * time.Millisecond
 		if _, err := q.Exec(ctx, `UPDATE clock_offset SET offset_ms = $1, updated_at = now()`, to.Milliseconds()); err != nil {
 			return err
 		}

@@ -38,3 +38,22 @@ func TestDateIsTheJapanCalendarDay(t *testing.T) {
 		t.Errorf("Date(%v) = %v, want 1 Nov", utc, got)
 	}
 }
+
+// TestSetNeverLeavesTheClockBeforeItsTarget: a close set for midnight must
+// find the new month, however little time passes after the move (the
+// offset is stored in milliseconds).
+func TestSetNeverLeavesTheClockBeforeItsTarget(t *testing.T) {
+	pool := postgrestest.NewPool(t)
+	ctx := context.Background()
+	c := clock.NewTest(pool)
+	target := time.Date(2026, 11, 1, 0, 0, 0, 0, clock.Tokyo)
+	for i := range 300 {
+		at := target.AddDate(0, 0, i%3).Add(time.Duration(i) * 137 * time.Microsecond)
+		if err := c.Set(ctx, at, nil); err != nil {
+			t.Fatal(err)
+		}
+		if now := c.Now(); now.Before(at) {
+			t.Fatalf("set to %s, now %s", at.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
+		}
+	}
+}
