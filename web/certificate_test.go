@@ -205,6 +205,13 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 		used.Codes[0]["cert_organization"] != "Example KK" || used.Codes[0]["cert_validity_end_date"] == "" || used.Codes[0]["order_valid_till"] == nil {
 		t.Errorf("the API's used code: %v", used.Codes)
 	}
+	confirm := acme.Get("/certificates/" + m[1] + "/cancel")
+	if got := confirm.Doc.Find("#cancel-outcome").AttrOr("data-outcome", ""); got != "certificate.confirm_given_back" {
+		t.Errorf("the confirmation says %q, want that the code comes back", got)
+	}
+	if res := other.Get(orderPath + "/cancel"); res.Status != http.StatusNotFound {
+		t.Errorf("another end user's cancel page: %d", res.Status)
+	}
 	if res := acme.PostForm("/certificates/"+m[1]+"/cancel", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("partner cancel: %d", res.Status)
 	}

@@ -38,21 +38,35 @@ type Cancellation struct {
 }
 
 // MessageID is the message that tells the canceller what happened.
-func (c Cancellation) MessageID() string {
+func (c Cancellation) MessageID() string { return "certificate.cancelled_" + c.outcome() }
+
+// ConfirmID is the message that asks before a cancellation, saying what
+// it will do.
+func (c Cancellation) ConfirmID() string { return "certificate.confirm_" + c.outcome() }
+
+// outcome names what the cancellation does: before issuance or not, a
+// voucher's or a direct order, given back or not.
+func (c Cancellation) outcome() string {
 	switch {
 	case !c.Issued && c.Direct:
-		return "certificate.cancelled_pending_direct"
+		return "pending_direct"
 	case !c.Issued:
-		return "certificate.cancelled_pending"
+		return "pending"
 	case c.GivenBack && c.Direct:
-		return "certificate.cancelled_credited"
+		return "credited"
 	case c.GivenBack:
-		return "certificate.cancelled_given_back"
+		return "given_back"
 	case c.Direct:
-		return "certificate.cancelled_not_credited"
+		return "not_credited"
 	default:
-		return "certificate.cancelled_kept"
+		return "kept"
 	}
+}
+
+// Preview is what cancelling o at now would do (its Revoked left empty).
+func (o Order) Preview(now time.Time) Cancellation {
+	within := o.Status == Pending || !now.After(o.FirstIssuedAt().Add(ReactivationWindow))
+	return Cancellation{WithinLimit: within, GivenBack: within, Direct: o.Direct(), Issued: o.Status == Issued}
 }
 
 // cancel cancels the order matched by where (C-4) in one transaction:
@@ -72,8 +86,8 @@ func (s *Service) cancel(ctx context.Context, who audit.Entry, by int64, where s
 			return ErrNotCancellable
 		}
 		now := s.Clock.Now()
-		done = Cancellation{WithinLimit: o.Status == Pending || !now.After(o.FirstIssuedAt().Add(ReactivationWindow)),
-			Direct: o.Direct(), Issued: o.Status == Issued}
+		done = o.Preview(now)
+		done.GivenBack = false // set once given back
 		if done.Revoked, err = revoke(ctx, q, o.ID, now); err != nil {
 			return err
 		}

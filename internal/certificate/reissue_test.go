@@ -83,11 +83,12 @@ func TestEveryCancellationSaysWhatHappenedInBothLanguages(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range []Cancellation{{}, {Direct: true}, {Issued: true}, {Issued: true, Direct: true},
 		{Issued: true, GivenBack: true}, {Issued: true, GivenBack: true, Direct: true}} {
-		id := c.MessageID()
-		seen[id] = true
-		for _, lang := range []string{"ja", "en"} {
-			if bundle.Localizer(lang).T(id) == id {
-				t.Errorf("%s lacks %s", lang, id)
+		seen[c.MessageID()] = true
+		for _, id := range []string{c.MessageID(), c.ConfirmID()} {
+			for _, lang := range []string{"ja", "en"} {
+				if bundle.Localizer(lang).T(id) == id {
+					t.Errorf("%s lacks %s", lang, id)
+				}
 			}
 		}
 	}

@@ -114,6 +114,21 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 // maxCSRFile is the largest CSR file the forms read.
 const maxCSRFile = 64 << 10
 
+// cancelConfirm asks before cancelling, saying what it will do; an order
+// that can no longer be cancelled gets the reason instead.
+func (h *Handlers) cancelConfirm(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.order(r)
+	if err != nil {
+		return err
+	}
+	if !page.Order.CanCancel() {
+		return certificate.ErrNotCancellable
+	}
+	path := orderPath(page.Order.ID)
+	preview := page.Order.Preview(h.Certificates.Clock.Now())
+	return layout.Render(w, r, http.StatusOK, layout.CertificateCancel(page.Order, preview, path+"/cancel", path))
+}
+
 // cancel cancels one of the partner's certificate orders (C-4).
 func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")

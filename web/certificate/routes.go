@@ -36,6 +36,7 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 	p.Get("/certificates/new", a.H(h.newForm))
 	p.Post("/certificates", a.H(h.create))
 	p.Get("/certificates/{id}", a.H(h.show))
+	p.Get("/certificates/{id}/cancel", a.H(h.cancelConfirm))
 	p.Post("/certificates/{id}/cancel", a.H(h.cancel))
 	p.Get("/certificates/{id}/certificates/{cert}", a.H(h.download))
 	p.Post("/certificates/{id}/reissue", a.H(h.reissue))

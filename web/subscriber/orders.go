@@ -79,6 +79,21 @@ func (h *Handlers) download(w http.ResponseWriter, r *http.Request) error {
 	return httpx.CertificateDownload(w, r, c.Serial, c.DER, h.Certificates.ChainPEM(c))
 }
 
+// cancelConfirm asks before cancelling, saying what it will do; an order
+// that can no longer be cancelled gets the reason instead.
+func (h *Handlers) cancelConfirm(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.order(r)
+	if err != nil {
+		return err
+	}
+	if !page.Order.CanCancel() {
+		return certificate.ErrNotCancellable
+	}
+	path := orderPath(page.Order.ID)
+	preview := page.Order.Preview(h.Certificates.Clock.Now())
+	return layout.Render(w, r, http.StatusOK, layout.CertificateCancel(page.Order, preview, path+"/cancel", path))
+}
+
 // cancel cancels the subscriber's order (C-4) and says whether the voucher
 // came back.
 func (h *Handlers) cancel(w http.ResponseWriter, r *http.Request) error {

@@ -62,6 +62,7 @@ func (h *Handlers) Routes(r chi.Router, nav *layout.Nav) {
 		r.Post("/secure/orders/expiring/", a.H(h.signedIn(h.redeemSubmit)))
 		r.Get("/secure/orders/{id}", a.H(h.signedIn(h.orderShow)))
 		r.Get("/secure/orders/{id}/certificates/{cert}", a.H(h.signedIn(h.download)))
+		r.Get("/secure/orders/{id}/cancel", a.H(h.signedIn(h.cancelConfirm)))
 		r.Post("/secure/orders/{id}/cancel", a.H(h.signedIn(h.cancel)))
 		r.Post("/secure/orders/{id}/reissue", a.H(h.signedIn(h.reissue)))
 		h.resetRoutes(r)
