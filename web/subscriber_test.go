@@ -134,12 +134,21 @@ func TestSubscriberRedeemsAVoucherLinkAfterSigningUp(t *testing.T) {
 		t.Errorf("opening the page changed the code: %s %v", status, err)
 	}
 
-	// Signing out ends the subscriber session.
+	// Signing out ends the subscriber session; a form posted afterwards
+	// leads to the sign-in, to return to the page that had the form.
 	if res := c.PostForm("/secure/logout", nil); res.Status != http.StatusSeeOther {
 		t.Errorf("sign-out: %d", res.Status)
 	}
 	if res := c.Get(link); res.Status != http.StatusSeeOther {
 		t.Errorf("after sign-out: %d, want 303", res.Status)
+	}
+	req, _ := http.NewRequest(http.MethodPost, env.URL+link, strings.NewReader("csr=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", env.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Referer", env.URL+link)
+	if res := c.Do(req); res.Location != "/secure/login?next="+url.QueryEscape(link) {
+		t.Errorf("a form posted after sign-out leads to %q", res.Location)
 	}
 }
 

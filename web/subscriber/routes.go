@@ -102,15 +102,28 @@ func (h *Handlers) loadSubscriber(next http.Handler) http.Handler {
 
 // signedIn sends a visitor who is not a signed-in subscriber to the
 // sign-in page, to come back to the same page (its query, and so the
-// voucher code, kept).
+// voucher code, kept) — or, for a form posted after the session expired,
+// to the page the form was on.
 func (h *Handlers) signedIn(next httpx.Handler) httpx.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if subscriber.From(r.Context()) == nil {
-			http.Redirect(w, r, "/secure/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, "/secure/login?next="+url.QueryEscape(returnPath(r)), http.StatusSeeOther)
 			return nil
 		}
 		return next(w, r)
 	}
+}
+
+// returnPath is where to come back after signing in: the page itself, or
+// for a post, the page of this site that posted it.
+func returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+		return localNext(ref.RequestURI())
+	}
+	return home
 }
 
 // localNext is p when it is a local page of this area, else home: a return
