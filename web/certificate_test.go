@@ -111,6 +111,11 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 		t.Error("a refused request wrote something")
 	}
 
+	// A file over the limit gets its page, and writes nothing.
+	if res := postMultipart(t, sub, env, link, map[string]string{}, "csr_file", strings.Repeat("A", 2<<20)); res.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 2 MB file: %d", res.Status)
+	}
+
 	// The CSR uploaded as a file; names typed; the code becomes Used.
 	names := "www.example.jp\n*.example.jp"
 	res = postMultipart(t, sub, env, link, map[string]string{"common_name": "example.jp", "names": names,

@@ -3,6 +3,7 @@ package httpx
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -37,6 +38,10 @@ func ReadForm(r *http.Request) (*Form, error) {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		r.Body = http.MaxBytesReader(nil, r.Body, MaxUpload)
 		if err := r.ParseMultipartForm(MaxUpload); err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return nil, ErrTooLarge
+			}
 			return nil, ErrBadInput
 		}
 		return &Form{values: r.PostForm, files: r.MultipartForm.File, Errs: valid.Errors{}}, nil

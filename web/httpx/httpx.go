@@ -38,6 +38,8 @@ var (
 	ErrNotFound  = &StatusError{http.StatusNotFound, "error.not_found"}
 	ErrForbidden = &StatusError{http.StatusForbidden, "error.forbidden"}
 	ErrBadInput  = &StatusError{http.StatusBadRequest, "error.bad_request"}
+	// ErrTooLarge is a posted form over MaxUpload (a file too large to read).
+	ErrTooLarge = &StatusError{http.StatusRequestEntityTooLarge, "error.too_large"}
 )
 
 // ErrorRenderer writes the error page for status with a message id.
