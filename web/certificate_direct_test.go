@@ -22,7 +22,11 @@ var directLocation = regexp.MustCompile(`^/certificates/(\d+)$`)
 func TestDirectCertificateOrderIsChargedAndBilled(t *testing.T) {
 	env := webtest.Start(t)
 	acme := env.Login(t, "acme-admin")
-	form := webtest.FormValues(acme.Get("/certificates/new").Doc, "#direct-form")
+	newPage := acme.Get("/certificates/new")
+	if row := newPage.Doc.Find(`#direct-prices tr[data-option="1:1"]`).Text(); !strings.Contains(row, "¥") {
+		t.Errorf("the form does not show the contract's prices: %q", row)
+	}
+	form := webtest.FormValues(newPage.Doc, "#direct-form")
 	if form.Get("group_id") == "" {
 		t.Fatal("the form offers no management group")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/catalog"
+	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/certificate"
 	"github.com/ccp-partner/portal/internal/valid"
 	"github.com/ccp-partner/portal/internal/voucher"
@@ -165,6 +166,7 @@ type Option struct {
 	Value   string
 	Product catalog.Product
 	Years   int
+	Prices  contract.Prices // the contract's, shown before ordering
 }
 
 // formPage fills the form's choices from the partner's contract and groups.
@@ -186,7 +188,8 @@ func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 	}
 	for _, o := range offer {
 		if o.Product.TakesFQDNs {
-			page.Options = append(page.Options, Option{Value: fmt.Sprintf("%d:%d", o.Product.ID, o.Years), Product: o.Product, Years: o.Years})
+			page.Options = append(page.Options, Option{Value: fmt.Sprintf("%d:%d", o.Product.ID, o.Years), Product: o.Product, Years: o.Years,
+				Prices: o.Prices})
 		}
 	}
 	if page.Errs == nil {
