@@ -132,9 +132,9 @@ func CertificateOrder(o certificate.Order) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var8 string
-		templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprint(o.ID))
+		templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(CertificateOrderNumber(o.ID))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/layout/certificate.templ`, Line: 23, Col: 39}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/layout/certificate.templ`, Line: 23, Col: 51}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 		if templ_7745c5c3_Err != nil {
@@ -721,5 +721,10 @@ func CertificateCancel(o certificate.Order, preview certificate.Cancellation, ac
 		return nil
 	})
 }
+
+// CertificateOrderNumber is how people name a certificate order, as the
+// itemized statement and the emails do: C-12 (voucher orders are plain
+// numbers).
+func CertificateOrderNumber(id int64) string { return fmt.Sprintf("C-%d", id) }
 
 var _ = templruntime.GeneratedTemplate
