@@ -266,8 +266,13 @@ func TestValidationRejectsWithAReasonAndGivesTheCodeBack(t *testing.T) {
 	if !mailed {
 		t.Error("the end user was not emailed the reason")
 	}
-	if page := sub.Get("/secure/orders/" + m[1]); page.Doc.Find("#reject-reason").Text() != "The domain is not registered to you." {
+	page := sub.Get("/secure/orders/" + m[1])
+	if page.Doc.Find("#reject-reason").Text() != "The domain is not registered to you." {
 		t.Errorf("the order page does not show the reason")
+	}
+	again, _ := page.Doc.Find("#request-again").Attr("href")
+	if again != redeemPath(product, codes[0]) || sub.Get(again).Doc.Find("#request-form").Length() != 1 {
+		t.Errorf("the way to request again: %q", again)
 	}
 }
 

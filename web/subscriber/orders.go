@@ -3,6 +3,7 @@ package subscriber
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/ccp-partner/portal/internal/account"
@@ -30,6 +31,13 @@ type OrderPage struct {
 }
 
 func orderPath(id int64) string { return fmt.Sprintf("/secure/orders/%d", id) }
+
+// requestPath is the request page of the order's voucher code: after a
+// rejection or a cancellation the code may be used again (the page says
+// if it cannot).
+func requestPath(o certificate.Order) string {
+	return "/secure/requests/ssl_certificate/" + url.PathEscape(o.Product.Code) + "?vc=" + url.QueryEscape(o.VoucherCode)
+}
 
 func (h *Handlers) homeShow(w http.ResponseWriter, r *http.Request) error {
 	sub := subscriber.From(r.Context())
