@@ -9,8 +9,8 @@ import (
 
 	"github.com/ccp-partner/portal/internal/account"
 	"github.com/ccp-partner/portal/internal/catalog"
-	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/certificate"
+	"github.com/ccp-partner/portal/internal/contract"
 	"github.com/ccp-partner/portal/internal/valid"
 	"github.com/ccp-partner/portal/internal/voucher"
 	"github.com/ccp-partner/portal/web/httpx"
