@@ -94,7 +94,7 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 	}
 	csr := []byte(f.Lines("csr"))
 	page.CSR = httpx.WithoutPrivateKey(string(csr))
-	if file := f.File("csr_file", maxCSRFile); file != nil {
+	if file := f.File("csr_file", certificate.MaxCSRBytes); file != nil {
 		csr = file
 	}
 	actor := httpx.Actor(r)
@@ -112,22 +112,13 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Redirect(w, r, orderPath(page.Order.ID))
 }
 
-// maxCSRFile is the largest CSR file the forms read.
-const maxCSRFile = 64 << 10
-
-// cancelConfirm asks before cancelling, saying what it will do; an order
-// that can no longer be cancelled gets the reason instead.
+// cancelConfirm asks before cancelling (layout.CertificateCancelPage).
 func (h *Handlers) cancelConfirm(w http.ResponseWriter, r *http.Request) error {
 	page, err := h.order(r)
 	if err != nil {
 		return err
 	}
-	if !page.Order.CanCancel() {
-		return certificate.ErrNotCancellable
-	}
-	path := orderPath(page.Order.ID)
-	preview := page.Order.Preview(h.Certificates.Clock.Now())
-	return layout.Render(w, r, http.StatusOK, layout.CertificateCancel(page.Order, preview, path+"/cancel", path))
+	return layout.CertificateCancelPage(w, r, page.Order, h.Certificates.Clock.Now(), orderPath(page.Order.ID))
 }
 
 // cancel cancels one of the partner's certificate orders (C-4).
@@ -221,7 +212,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 			Province: f.Text("org_province"), Country: f.Text("org_country")}}
 	csr := []byte(page.CSR)
 	page.CSR = httpx.WithoutPrivateKey(page.CSR)
-	if file := f.File("csr_file", maxCSRFile); file != nil {
+	if file := f.File("csr_file", certificate.MaxCSRBytes); file != nil {
 		csr = file
 	}
 	in := certificate.DirectInput{Request: certificate.Request{CSR: csr, CommonName: page.CN, Names: page.Names, Org: page.Org},

@@ -87,19 +87,13 @@ func (h *Handlers) download(w http.ResponseWriter, r *http.Request) error {
 	return httpx.CertificateDownload(w, r, c.Serial, c.DER, h.Certificates.ChainPEM(c))
 }
 
-// cancelConfirm asks before cancelling, saying what it will do; an order
-// that can no longer be cancelled gets the reason instead.
+// cancelConfirm asks before cancelling (layout.CertificateCancelPage).
 func (h *Handlers) cancelConfirm(w http.ResponseWriter, r *http.Request) error {
 	page, err := h.order(r)
 	if err != nil {
 		return err
 	}
-	if !page.Order.CanCancel() {
-		return certificate.ErrNotCancellable
-	}
-	path := orderPath(page.Order.ID)
-	preview := page.Order.Preview(h.Certificates.Clock.Now())
-	return layout.Render(w, r, http.StatusOK, layout.CertificateCancel(page.Order, preview, path+"/cancel", path))
+	return layout.CertificateCancelPage(w, r, page.Order, h.Certificates.Clock.Now(), orderPath(page.Order.ID))
 }
 
 // cancel cancels the subscriber's order (C-4) and says whether the voucher
@@ -129,7 +123,7 @@ func (h *Handlers) reissue(w http.ResponseWriter, r *http.Request) error {
 	}
 	csr := []byte(f.Lines("csr"))
 	page.CSR = httpx.WithoutPrivateKey(string(csr))
-	if file := f.File("csr_file", MaxCSRFile); file != nil {
+	if file := f.File("csr_file", certificate.MaxCSRBytes); file != nil {
 		csr = file
 	}
 	err = f.Do(func() error {

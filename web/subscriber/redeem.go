@@ -18,9 +18,6 @@ import (
 	"github.com/ccp-partner/portal/web/layout"
 )
 
-// MaxCSRFile is the largest CSR file the request form reads.
-const MaxCSRFile = 64 << 10
-
 // RequestPage is the view model of the certificate request page reached
 // through a voucher's link: the code applied, its allowance and the
 // request form, or why the code cannot be used.
@@ -123,7 +120,7 @@ func (h *Handlers) redeemSubmit(w http.ResponseWriter, r *http.Request) error {
 		Org: certificate.Organization{Name: f.Text("org_name"), Locality: f.Text("org_locality"), Province: f.Text("org_province"), Country: f.Text("org_country")}}
 	csr := []byte(page.Form.CSR)
 	page.Form.CSR = httpx.WithoutPrivateKey(page.Form.CSR)
-	if file := f.File("csr_file", MaxCSRFile); file != nil {
+	if file := f.File("csr_file", certificate.MaxCSRBytes); file != nil {
 		csr = file // shown again only as typed: a file may hold anything
 	}
 	req := certificate.Request{CSR: csr, CommonName: page.Form.CommonName, Names: page.Form.Names, Org: page.Form.Org}
