@@ -224,6 +224,15 @@ func TestCertificateRequestFromLinkToDownload(t *testing.T) {
 		t.Errorf("code after a cancel within 30 days: %s %v", status, err)
 	}
 	crl := env.Client(t).Get("/crl/intermediate.crl")
+	if crl.Header.Get("Cache-Control") != "public, max-age=300" || crl.Header.Get("Content-Type") != "application/pkix-crl" {
+		t.Errorf("CRL headers: %q %q", crl.Header.Get("Cache-Control"), crl.Header.Get("Content-Type"))
+	}
+	stale := env.Client(t)
+	u, _ := url.Parse(env.URL)
+	stale.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "portal_session", Value: "stale", Path: "/"}})
+	if res := stale.Get("/crl/intermediate.crl"); res.Header.Get("Set-Cookie") == "" || strings.Contains(res.Header.Get("Cache-Control"), "public") {
+		t.Errorf("a CRL answer that clears a cookie (%q) is cacheable by anyone: %q", res.Header.Get("Set-Cookie"), res.Header.Get("Cache-Control"))
+	}
 	list2, err := x509.ParseRevocationList([]byte(crl.Body))
 	if err != nil {
 		t.Fatalf("CRL: %v", err)

@@ -89,7 +89,11 @@ func (h *Handlers) crl(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pkix-crl")
-	w.Header().Set("Cache-Control", "public, max-age=300")
+	cache := "public, max-age=300"
+	if w.Header().Get("Set-Cookie") != "" {
+		cache = "private, no-store" // a stale session cookie is being cleared: no shared cache may keep that
+	}
+	w.Header().Set("Cache-Control", cache)
 	_, err = w.Write(der)
 	return err
 }
