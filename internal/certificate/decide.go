@@ -46,7 +46,7 @@ func (s *Service) Approve(ctx context.Context, id int64, actor auth.Actor) error
 		if err := audit.Record(ctx, q, e); err != nil {
 			return err
 		}
-		return s.notify(ctx, q, o, "certificate.mail_issued", map[string]any{"NotAfter": c.NotAfter}, now)
+		return s.notify(ctx, q, o, "certificate.mail_issued", map[string]any{"NotAfter": c.NotAfter, "PlanEnds": plan}, now)
 	})
 }
 

@@ -103,10 +103,10 @@ func directErrors(err error) error {
 	out := valid.Errors{}
 	for field, p := range e {
 		switch field {
-		case voucher.LinePath(0, "fqdns"), voucher.LinePath(0, "wildcards"):
+		case voucher.LinePath(0, "wildcards"):
+			out["names"] = valid.Problem{ID: "names.no_wildcards"} // the form has names, not a count to set to 0
+		case voucher.LinePath(0, "fqdns"):
 			out["names"] = p
-		case voucher.LinePath(0, "product"):
-			out["product"] = p
 		default:
 			out["product"] = p
 		}

@@ -40,6 +40,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 // within its plan.
 type ShowPage struct {
 	Order      certificate.Order
+	Cancel     certificate.Cancellation // what cancelling now would do
 	CanReissue bool
 	CSR        string       // the reissue form's
 	Errs       valid.Errors // the reissue form's
@@ -53,7 +54,8 @@ func (h *Handlers) order(r *http.Request) (ShowPage, error) {
 	}
 	actor := httpx.Actor(r)
 	o, err := h.Certificates.PartnerOrder(r.Context(), actor.Principal.PartnerID, id, actor)
-	return ShowPage{Order: o, CanReissue: o.Direct() && o.CanReissue(h.Certificates.Clock.Now()), Errs: valid.Errors{}}, err
+	now := h.Certificates.Clock.Now()
+	return ShowPage{Order: o, Cancel: o.Preview(now), CanReissue: o.Direct() && o.CanReissue(now), Errs: valid.Errors{}}, err
 }
 
 func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {

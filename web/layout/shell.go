@@ -7,6 +7,7 @@ package layout
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/ccp-partner/portal/internal/auth"
@@ -105,6 +106,19 @@ func (s *Shell) LanguageAction() string {
 	return "/language"
 }
 
+// pageOf is the page a request shows, to return to after switching the
+// language: the page itself, or for a form re-shown after a post (whose
+// address answers only posts), the page that posted it.
+func pageOf(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return ref.RequestURI()
+	}
+	return r.URL.Path
+}
+
 type shellKey struct{}
 
 // Middleware puts the shell state into each request's context. A pending
@@ -112,7 +126,7 @@ type shellKey struct{}
 func Middleware(nav *Nav, devClock bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s := &Shell{Nav: nav, Path: r.URL.Path, Page: r.URL.RequestURI(), RequestID: httpx.RequestID(r.Context()), DevClock: devClock}
+			s := &Shell{Nav: nav, Path: r.URL.Path, Page: pageOf(r), RequestID: httpx.RequestID(r.Context()), DevClock: devClock}
 			if r.Method == http.MethodGet {
 				s.Flash = httpx.TakeFlash(w, r)
 			}

@@ -2,6 +2,8 @@ package layout
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/ccp-partner/portal/internal/auth"
@@ -25,5 +27,19 @@ func TestNavShowsOnlyAllowedLinksAndMarksTheLongestMatch(t *testing.T) {
 	ctx := context.WithValue(context.Background(), shellKey{}, &Shell{Nav: nav, Path: "/operator/partners/3"})
 	if current(ctx, "/operator") || !current(ctx, "/operator/partners") {
 		t.Error("the longest matching link is not the current one")
+	}
+}
+
+func TestTheLanguageSwitchReturnsToThePageThatPosted(t *testing.T) {
+	get := httptest.NewRequest(http.MethodGet, "http://portal.test/finance/vouchers?status=active", nil)
+	post := httptest.NewRequest(http.MethodPost, "http://portal.test/operator/validation/8/reject", nil)
+	post.Header.Set("Referer", "http://portal.test/operator/validation/8?x=1")
+	foreign := httptest.NewRequest(http.MethodPost, "http://portal.test/certificates/5/reissue", nil)
+	foreign.Header.Set("Referer", "http://evil.example/x")
+	for r, want := range map[*http.Request]string{get: "/finance/vouchers?status=active", post: "/operator/validation/8?x=1",
+		foreign: "/certificates/5/reissue"} {
+		if got := pageOf(r); got != want {
+			t.Errorf("%s %s: %q, want %q", r.Method, r.URL, got, want)
+		}
 	}
 }

@@ -25,6 +25,7 @@ type HomePage struct {
 type OrderPage struct {
 	Subscriber *subscriber.Subscriber
 	Order      certificate.Order
+	Cancel     certificate.Cancellation // what cancelling now would do
 	CanReissue bool
 	Errs       valid.Errors // the reissue form's
 	CSR        string
@@ -57,7 +58,8 @@ func (h *Handlers) order(r *http.Request) (OrderPage, error) {
 	}
 	sub := subscriber.From(r.Context())
 	o, err := h.Certificates.SubscriberOrder(r.Context(), *sub, id)
-	return OrderPage{Subscriber: sub, Order: o, CanReissue: o.CanReissue(h.Certificates.Clock.Now()), Errs: valid.Errors{}}, err
+	now := h.Certificates.Clock.Now()
+	return OrderPage{Subscriber: sub, Order: o, Cancel: o.Preview(now), CanReissue: o.CanReissue(now), Errs: valid.Errors{}}, err
 }
 
 func (h *Handlers) orderShow(w http.ResponseWriter, r *http.Request) error {
