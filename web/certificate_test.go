@@ -270,7 +270,8 @@ func TestValidationRejectsWithAReasonAndGivesTheCodeBack(t *testing.T) {
 	}
 	var mailed bool
 	for _, msg := range env.Outbox(t) {
-		mailed = mailed || slices.Contains(msg.To, "hanako@example.jp") && strings.Contains(msg.BodyText, "The domain is not registered to you.")
+		mailed = mailed || slices.Contains(msg.To, "hanako@example.jp") && strings.Contains(msg.BodyText, "The domain is not registered to you.") &&
+			strings.HasPrefix(msg.BodyText, "Dear Hanako Yamada,")
 	}
 	if !mailed {
 		t.Error("the end user was not emailed the reason")
