@@ -14,7 +14,7 @@ import (
 // CancelBySubscriber cancels sub's order id (C-4); another end user's
 // order is ErrNotFound.
 func (s *Service) CancelBySubscriber(ctx context.Context, sub subscriber.Subscriber, id int64, ip netip.Addr) (Cancellation, error) {
-	who := audit.Entry{ActorUsername: sub.Email, IP: ip}
+	who := sub.Entry(ip)
 	return s.cancel(ctx, who, 0, `o.id = $1 AND o.subscriber_id = $2`, id, sub.ID)
 }
 

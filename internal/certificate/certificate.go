@@ -147,6 +147,16 @@ type Certificate struct {
 	RevokedAt *time.Time
 }
 
-// needsOrganization reports whether a product's certificates name the
-// organization (OV and EV).
-func needsOrganization(kind string) bool { return kind == "ov" || kind == "ev" }
+// NeedsOrganization reports whether certificates of product p name the
+// organization (OV and EV): the request asks for it.
+func NeedsOrganization(p catalog.Product) bool { return p.Kind == "ov" || p.Kind == "ev" }
+
+// Requestable returns ErrProductNotNamed for a product whose certificates
+// are not requested here (it takes no host names: code signing, tokens),
+// else nil.
+func Requestable(p catalog.Product) error {
+	if !p.TakesFQDNs {
+		return ErrProductNotNamed
+	}
+	return nil
+}

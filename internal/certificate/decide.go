@@ -2,6 +2,7 @@ package certificate
 
 import (
 	"context"
+	"crypto"
 	"strings"
 	"time"
 
@@ -32,7 +33,11 @@ func (s *Service) Approve(ctx context.Context, id int64, actor auth.Actor) error
 		now := s.Clock.Now()
 		plan := now.AddDate(o.Years, 0, 0)
 		o.PlanEndsAt = &plan
-		c, err := s.issue(ctx, q, o, now)
+		csr, err := ParseCSR("csr", []byte(o.CSRPEM))
+		if err != nil {
+			return err
+		}
+		c, err := s.issue(ctx, q, o, csr.PublicKey, now)
 		if err != nil {
 			return err
 		}
@@ -50,18 +55,14 @@ func (s *Service) Approve(ctx context.Context, id int64, actor auth.Actor) error
 	})
 }
 
-// issue has the CA sign o's request, valid from now to the earlier of the
-// plan's end and the schedule's cap, and stores the certificate.
-func (s *Service) issue(ctx context.Context, q postgres.Querier, o Order, now time.Time) (Certificate, error) {
-	csr, err := ParseCSR("csr", []byte(o.CSRPEM))
-	if err != nil {
-		return Certificate{}, err
-	}
+// issue has the CA sign o's names for key, valid from now to the earlier
+// of the plan's end and the schedule's cap, and stores the certificate.
+func (s *Service) issue(ctx context.Context, q postgres.Querier, o Order, key crypto.PublicKey, now time.Time) (Certificate, error) {
 	end := ca.MaxNotAfter(now)
 	if o.PlanEndsAt != nil && o.PlanEndsAt.Before(end) {
 		end = *o.PlanEndsAt
 	}
-	got, err := s.CA.Issue(ca.Request{PublicKey: csr.PublicKey, CommonName: o.CommonName, DNSNames: o.Names,
+	got, err := s.CA.Issue(ca.Request{PublicKey: key, CommonName: o.CommonName, DNSNames: o.Names,
 		Organization: o.Org.Name, Locality: o.Org.Locality, Province: o.Org.Province, Country: o.Org.Country,
 		NotBefore: now, NotAfter: end})
 	if err != nil {

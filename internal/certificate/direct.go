@@ -47,7 +47,7 @@ func (s *Service) Direct(ctx context.Context, partnerID int64, in DirectInput, a
 	if err != nil {
 		return 0, err
 	}
-	req, err := in.Request.check(p, 250, 250)
+	req, err := in.Request.check(p, MaxNames, MaxNames) // the names decide what is bought
 	if err != nil {
 		return 0, err
 	}
@@ -64,11 +64,7 @@ func (s *Service) Direct(ctx context.Context, partnerID int64, in DirectInput, a
 		if err := s.Vouchers.CheckAccount(ctx, q, partnerID, in.GroupID); err != nil {
 			return err
 		}
-		f, err := s.Ledger.CheckFunds(ctx, q, partnerID, priced.Total)
-		if errors.Is(err, ledger.ErrInsufficientFunds) {
-			return &voucher.Refusal{MessageID: "voucher.insufficient_funds", Data: map[string]any{"Total": priced.Total.String(), "Available": f.Available.String()}}
-		}
-		if err != nil {
+		if err := s.Vouchers.CheckFunds(ctx, q, partnerID, priced.Total); err != nil {
 			return err
 		}
 		now := s.Clock.Now()

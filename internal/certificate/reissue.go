@@ -26,7 +26,7 @@ const ReissueGrace = 72 * time.Hour
 // certificate.same_key), ErrNotFound (another end user's order too) or
 // ErrNotReissuable.
 func (s *Service) Reissue(ctx context.Context, sub subscriber.Subscriber, id int64, csrPEM []byte, ip netip.Addr) error {
-	who := audit.Entry{ActorUsername: sub.Email, IP: ip}
+	who := sub.Entry(ip)
 	return s.reissue(ctx, who, csrPEM, `o.id = $1 AND o.subscriber_id = $2`, id, sub.ID)
 }
 
@@ -69,7 +69,7 @@ func (s *Service) reissue(ctx context.Context, who audit.Entry, csrPEM []byte, w
 		if _, err := q.Exec(ctx, `UPDATE certificate_orders SET csr_pem = $2, key_name = $3 WHERE id = $1`, o.ID, o.CSRPEM, o.KeyName); err != nil {
 			return err
 		}
-		c, err := s.issue(ctx, q, o, now)
+		c, err := s.issue(ctx, q, o, csr.PublicKey, now)
 		if err != nil {
 			return err
 		}

@@ -38,8 +38,8 @@ type checked struct {
 // form's fields: csr, names, org_name, org_locality, org_province,
 // org_country.
 func (r Request) check(p catalog.Product, fqdns, wildcards int) (checked, error) {
-	if !p.TakesFQDNs {
-		return checked{}, ErrProductNotNamed
+	if err := Requestable(p); err != nil {
+		return checked{}, err
 	}
 	e := valid.Errors{}
 	csr, err := ParseCSR("csr", r.CSR)
@@ -57,7 +57,7 @@ func (r Request) check(p catalog.Product, fqdns, wildcards int) (checked, error)
 	if err != nil {
 		e = e.Merge(asErrors(err))
 	}
-	org := r.Org.check(e, needsOrganization(p.Kind))
+	org := r.Org.check(e, NeedsOrganization(p))
 	if err := e.Err(); err != nil {
 		return checked{}, err
 	}
@@ -126,7 +126,7 @@ func (s *Service) Redeem(ctx context.Context, sub subscriber.Subscriber, code, p
 		}
 		// The code's redemption is the entry (and the webhook event
 		// voucher_code.redeemed); the order is in its details.
-		e := audit.Entry{ActorUsername: sub.Email, IP: ip, PartnerID: c.PartnerID}.Of(now, audit.VoucherCodeRedeemed, "voucher_code", c.ID)
+		e := sub.Entry(ip).In(c.PartnerID).Of(now, audit.VoucherCodeRedeemed, "voucher_code", c.ID)
 		e.Details = map[string]any{"certificate_order_id": id, "voucher_order_id": c.OrderID, "code": voucher.Mask(c.Code),
 			"common_name": req.names.CommonName, "names": req.names.SANs, "subscriber_id": sub.ID}
 		return audit.Record(ctx, q, e)
@@ -152,7 +152,7 @@ func (o newOrder) insert(ctx context.Context, q postgres.Querier, now time.Time)
 		       organization, locality, province, country, requested_at, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, nullif($21, '')) RETURNING id`,
 		o.partnerID, postgres.NullID(o.groupID), postgres.NullID(o.subscriberID), postgres.NullID(o.codeID),
-		postgres.NullID(o.requestedBy), o.productID, o.years, o.fqdns, o.wildcards, o.price, max(o.taxRate, 0),
+		postgres.NullID(o.requestedBy), o.productID, o.years, o.fqdns, o.wildcards, o.price, o.taxRate,
 		r.names.CommonName, r.names.SANs, r.csr.PEM, r.csr.KeyName,
 		r.org.Name, r.org.Locality, r.org.Province, r.org.Country, now, o.key).Scan(&id)
 	return id, err

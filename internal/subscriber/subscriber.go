@@ -77,6 +77,13 @@ func throttleKey(email string) string { return "subscriber:" + NormalizeEmail(em
 // NormalizeEmail trims and lower-cases a typed address.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
+// Entry is the actor's part of an audit entry of something s did from ip
+// (the end user is named "subscriber:<email>", never a staff username);
+// domains complete it with In and Of.
+func (s Subscriber) Entry(ip netip.Addr) audit.Entry {
+	return audit.Entry{ActorUsername: throttleKey(s.Email), IP: ip}
+}
+
 // entry is the audit entry of something subscriber id (email) did.
 func entry(now time.Time, action audit.Action, id int64, email string, ip netip.Addr) audit.Entry {
 	return audit.Entry{At: now, Action: action, ActorUsername: throttleKey(email), IP: ip,

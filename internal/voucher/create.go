@@ -189,11 +189,7 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, partnerID int64
 	}
 	// Refused before the order is inserted, so that a refusal takes no
 	// order number.
-	f, err := s.Ledger.CheckFunds(ctx, q, partnerID, priced.Total)
-	if errors.Is(err, ledger.ErrInsufficientFunds) {
-		return 0, &Refusal{MessageID: "voucher.insufficient_funds", Data: map[string]any{"Total": priced.Total.String(), "Available": f.Available.String()}}
-	}
-	if err != nil {
+	if err := s.CheckFunds(ctx, q, partnerID, priced.Total); err != nil {
 		return 0, err
 	}
 	now := s.Clock.Now()
@@ -214,6 +210,17 @@ func (s *Service) place(ctx context.Context, q postgres.Querier, partnerID int64
 	actor = actor.Of(now, audit.VoucherOrderCreated, "voucher_order", id)
 	actor.Details = map[string]any{"total": priced.Total, "codes": codeCount(priced.Lines), "customer": in.Customer}
 	return id, audit.Record(ctx, q, actor)
+}
+
+// CheckFunds is the credit check of a purchase of total for partnerID in
+// q's transaction (it takes the partner lock): a Refusal that names the
+// total and the available funds when they do not cover it.
+func (s *Service) CheckFunds(ctx context.Context, q postgres.Querier, partnerID int64, total money.Yen) error {
+	f, err := s.Ledger.CheckFunds(ctx, q, partnerID, total)
+	if errors.Is(err, ledger.ErrInsufficientFunds) {
+		return &Refusal{MessageID: "voucher.insufficient_funds", Data: map[string]any{"Total": total.String(), "Available": f.Available.String()}}
+	}
+	return err
 }
 
 // CheckAccount refuses an order when the account is not ready to order

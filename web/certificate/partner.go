@@ -180,7 +180,7 @@ func (h *Handlers) formPage(r *http.Request, page FormPage) (FormPage, error) {
 		return page, err
 	}
 	for _, o := range offer {
-		if o.Product.TakesFQDNs {
+		if certificate.Requestable(o.Product) == nil {
 			page.Options = append(page.Options, Option{Value: fmt.Sprintf("%d:%d", o.Product.ID, o.Years), Product: o.Product, Years: o.Years,
 				Prices: o.Prices})
 		}

@@ -187,3 +187,16 @@ func PathID(r *http.Request, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// ShownPage is the page of this site a request belongs to: the page itself
+// for a GET, or for a post (whose address may answer only posts) the
+// page that posted it, from a same-host Referer; "" when unknown.
+func ShownPage(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return ref.RequestURI()
+	}
+	return ""
+}

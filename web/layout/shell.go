@@ -7,7 +7,6 @@ package layout
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/ccp-partner/portal/internal/auth"
@@ -106,15 +105,11 @@ func (s *Shell) LanguageAction() string {
 	return "/language"
 }
 
-// pageOf is the page a request shows, to return to after switching the
-// language: the page itself, or for a form re-shown after a post (whose
-// address answers only posts), the page that posted it.
+// pageOf is where a language switch returns: the page shown
+// (httpx.ShownPage), else the request's path.
 func pageOf(r *http.Request) string {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return r.URL.RequestURI()
-	}
-	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
-		return ref.RequestURI()
+	if p := httpx.ShownPage(r); p != "" {
+		return p
 	}
 	return r.URL.Path
 }

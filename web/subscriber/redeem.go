@@ -59,8 +59,8 @@ func (h *Handlers) renewShow(w http.ResponseWriter, r *http.Request) error {
 // latest certificate of the product.
 func (h *Handlers) request(w http.ResponseWriter, r *http.Request, product string, renewal bool) error {
 	page, c, err := h.requestPage(r, product, renewal)
-	if err == nil && !c.Product.TakesFQDNs {
-		err = certificate.ErrProductNotNamed
+	if err == nil {
+		err = certificate.Requestable(c.Product)
 	}
 	if err != nil {
 		return h.refusedCode(w, r, page, c, err)
@@ -84,7 +84,7 @@ func (h *Handlers) requestPage(r *http.Request, product string, renewal bool) (R
 	c, err := h.Vouchers.CheckRedemption(ctx, page.Code, product)
 	if err == nil {
 		page.ProductName, page.Years, page.FQDNs, page.Wildcards = c.Product.Name(l.Lang()), c.Years, c.FQDNs, c.Wildcards
-		page.ExpiresOn, page.NeedsOrg = l.Date(c.ExpiresOn), c.Product.Kind == "ov" || c.Product.Kind == "ev"
+		page.ExpiresOn, page.NeedsOrg = l.Date(c.ExpiresOn), certificate.NeedsOrganization(c.Product)
 	}
 	return page, c, err
 }

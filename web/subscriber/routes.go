@@ -114,14 +114,11 @@ func (h *Handlers) signedIn(next httpx.Handler) httpx.Handler {
 	}
 }
 
-// returnPath is where to come back after signing in: the page itself, or
-// for a post, the page of this site that posted it.
+// returnPath is where to come back after signing in: the page itself,
+// or for a post, the page of this site that posted it.
 func returnPath(r *http.Request) string {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return r.URL.RequestURI()
-	}
-	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
-		return localNext(ref.RequestURI())
+	if p := httpx.ShownPage(r); p != "" {
+		return localNext(p)
 	}
 	return home
 }
