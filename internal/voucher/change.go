@@ -91,9 +91,10 @@ func (s *Service) Reissue(ctx context.Context, partnerID, id int64, actor auth.A
 	return newID, err
 }
 
-// Use marks code id Used at at, through q (the certificate request's
-// transaction). It returns ErrCodeNotFound or ErrCodeNotUsable (not
-// Active, expired, or its order cancelled).
+// Use marks code id Used at at, through q, whatever its product (the
+// tests' way to use a code; a certificate request redeems it by value with
+// Redeem). It returns ErrCodeNotFound or ErrCodeNotUsable (not Active,
+// expired, or its order cancelled).
 func (s *Service) Use(ctx context.Context, q postgres.Querier, id int64, at time.Time) error {
 	c, err := oneCode(ctx, q, `c.id = $1 AND c.status <> 'reissued' FOR UPDATE OF c`, id)
 	if err != nil {
@@ -102,7 +103,13 @@ func (s *Service) Use(ctx context.Context, q postgres.Querier, id int64, at time
 	if c.Shown(at) != CodeActive {
 		return ErrCodeNotUsable
 	}
-	_, err = q.Exec(ctx, `UPDATE voucher_codes SET status = 'used', used_at = $2 WHERE id = $1`, id, at)
+	return markUsed(ctx, q, id, at)
+}
+
+// markUsed records code id as Used at at (its row locked and checked by
+// the caller).
+func markUsed(ctx context.Context, q postgres.Querier, id int64, at time.Time) error {
+	_, err := q.Exec(ctx, `UPDATE voucher_codes SET status = 'used', used_at = $2 WHERE id = $1`, id, at)
 	return err
 }
 

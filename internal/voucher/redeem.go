@@ -83,7 +83,6 @@ func (s *Service) Redeem(ctx context.Context, q postgres.Querier, code, product 
 	if err := redemptionRule(c, product, at); err != nil {
 		return c, err
 	}
-	_, err = q.Exec(ctx, `UPDATE voucher_codes SET status = 'used', used_at = $2 WHERE id = $1`, c.ID, at)
 	c.Status, c.UsedAt = CodeUsed, &at
-	return c, err
+	return c, markUsed(ctx, q, c.ID, at)
 }
